@@ -1,0 +1,218 @@
+/**
+ * Minimal, allocation-light DER reader and writer.
+ *
+ * Why our own: the path validator parses every certificate of every upload, and
+ * asn1js-based parsing is the dominant cost of @peculiar/x509 (~10× slower than
+ * this). It also lets us decide exactly which malformations are fatal: a reader
+ * error is a typed {@link DerError}, never a random exception from deep inside a library.
+ */
+
+export class DerError extends Error {
+  override readonly name = "DerError";
+}
+
+/** One TLV: `start` is the tag offset, `contentStart`..`end` the value. */
+export type Tlv = {
+  tag: number;
+  /** Tag class + constructed bit + number as the first identifier octet (we reject multi-byte tags). */
+  constructed: boolean;
+  start: number;
+  contentStart: number;
+  end: number;
+};
+
+/** Reads one TLV at `offset` that must end at or before `limit`. Throws {@link DerError}. */
+export function readTlv(buf: Uint8Array, offset: number, limit: number = buf.length): Tlv {
+  if (offset + 2 > limit) throw new DerError("truncated TLV header");
+  const tag = buf[offset]!;
+  if ((tag & 0x1f) === 0x1f) throw new DerError("multi-byte tags are not supported");
+  let len = buf[offset + 1]!;
+  let p = offset + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    // Indefinite length (BER) and absurd length-of-length are refused: DER only.
+    if (n === 0 || n > 4) throw new DerError("unsupported length encoding");
+    if (p + n > limit) throw new DerError("truncated length");
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[p + i]!;
+    p += n;
+  }
+  const end = p + len;
+  if (end > limit) throw new DerError("length exceeds enclosing value");
+  return { tag, constructed: (tag & 0x20) !== 0, start: offset, contentStart: p, end };
+}
+
+/** The children of a constructed TLV. */
+export function children(buf: Uint8Array, tlv: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  let p = tlv.contentStart;
+  while (p < tlv.end) {
+    const c = readTlv(buf, p, tlv.end);
+    out.push(c);
+    p = c.end;
+  }
+  return out;
+}
+
+export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv {
+  if (!tlv || tlv.tag !== tag) throw new DerError(`expected ${what}`);
+  return tlv;
+}
+
+export function content(buf: Uint8Array, tlv: Tlv): Uint8Array {
+  return buf.subarray(tlv.contentStart, tlv.end);
+}
+
+export function whole(buf: Uint8Array, tlv: Tlv): Uint8Array {
+  return buf.subarray(tlv.start, tlv.end);
+}
+
+/** Dotted OID from the content octets of an OBJECT IDENTIFIER. */
+export function decodeOid(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new DerError("empty OID");
+  const parts: number[] = [];
+  let v = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    v = v * 128 + (b & 0x7f);
+    if (v > Number.MAX_SAFE_INTEGER / 128) throw new DerError("OID arc too large");
+    if (!(b & 0x80)) {
+      if (parts.length === 0) {
+        const first = v < 80 ? Math.floor(v / 40) : 2;
+        parts.push(first, v - first * 40);
+      } else parts.push(v);
+      v = 0;
+    }
+  }
+  if (bytes[bytes.length - 1]! & 0x80) throw new DerError("truncated OID");
+  return parts.join(".");
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, "0");
+  return s;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Decodes UTCTime / GeneralizedTime (tags 0x17 / 0x18) to a Date. */
+export function decodeTime(buf: Uint8Array, tlv: Tlv): Date {
+  const s = latin1(content(buf, tlv));
+  let m: RegExpMatchArray | null;
+  if (tlv.tag === 0x17) {
+    // RFC 5280: YYMMDDHHMMSSZ; YY >= 50 → 19YY. Seconds-less forms appear in old certs; accept them.
+    m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s);
+    if (!m) throw new DerError("bad UTCTime");
+    const yy = Number(m[1]);
+    return utc(yy >= 50 ? 1900 + yy : 2000 + yy, m[2]!, m[3]!, m[4]!, m[5]!, m[6] ?? "0", undefined);
+  }
+  if (tlv.tag === 0x18) {
+    m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d+))?Z$/.exec(s);
+    if (!m) throw new DerError("bad GeneralizedTime");
+    return utc(Number(m[1]), m[2]!, m[3]!, m[4]!, m[5]!, m[6]!, m[7]);
+  }
+  throw new DerError("expected a time");
+}
+
+function utc(y: number, mo: string, d: string, h: string, mi: string, s: string, frac: string | undefined): Date {
+  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  const t = Date.UTC(y, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  const date = new Date(t);
+  if (Number.isNaN(t) || date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d)) throw new DerError("invalid date");
+  return date;
+}
+
+export function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+const utf16be = new TextDecoder("utf-16be", { fatal: false });
+
+/** Decodes a directory string of any of the ASN.1 string tags to text (lenient: never throws). */
+export function decodeString(buf: Uint8Array, tlv: Tlv): string {
+  const c = content(buf, tlv);
+  switch (tlv.tag) {
+    case 0x0c: // UTF8String
+      return utf8.decode(c);
+    case 0x1e: // BMPString
+      return utf16be.decode(c);
+    case 0x1c: {
+      // UniversalString (UCS-4)
+      let s = "";
+      for (let i = 0; i + 3 < c.length; i += 4) s += String.fromCodePoint(((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0 || 0xfffd);
+      return s;
+    }
+    default:
+      // PrintableString, IA5String, TeletexString, VisibleString, NumericString…: treat as Latin-1.
+      return latin1(c);
+  }
+}
+
+// ---- Writer (used by the test factory and CRL/extension helpers) ----
+
+/** Bytes backed by a plain ArrayBuffer, as WebCrypto's BufferSource wants. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
+function lengthBytes(len: number): number[] {
+  if (len < 0x80) return [len];
+  const out: number[] = [];
+  while (len > 0) {
+    out.unshift(len & 0xff);
+    len = Math.floor(len / 256);
+  }
+  return [0x80 | out.length, ...out];
+}
+
+export function encodeTlv(tag: number, value: Uint8Array): Bytes {
+  const l = lengthBytes(value.length);
+  const out = new Uint8Array(1 + l.length + value.length);
+  out[0] = tag;
+  out.set(l, 1);
+  out.set(value, 1 + l.length);
+  return out;
+}
+
+export function concat(parts: readonly Uint8Array[]): Bytes {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export function encodeSequence(items: readonly Uint8Array[]): Bytes {
+  return encodeTlv(0x30, concat(items));
+}
+
+export function encodeOid(oid: string): Bytes {
+  const arcs = oid.split(".").map(Number);
+  if (arcs.length < 2 || arcs.some((a) => !Number.isInteger(a) || a < 0)) throw new DerError(`bad OID ${oid}`);
+  const out: number[] = [];
+  const push = (v: number) => {
+    const bytes = [v & 0x7f];
+    v = Math.floor(v / 128);
+    while (v > 0) {
+      bytes.unshift((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(...bytes);
+  };
+  push(arcs[0]! * 40 + arcs[1]!);
+  for (const a of arcs.slice(2)) push(a);
+  return encodeTlv(0x06, Uint8Array.from(out));
+}
+
+export function encodeUtf8String(s: string): Bytes {
+  return encodeTlv(0x0c, new TextEncoder().encode(s));
+}
