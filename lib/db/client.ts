@@ -17,9 +17,19 @@ import * as schema from "./schema";
 
 export type Schema = typeof schema;
 
+/**
+ * What `db.execute()` returns on both drivers: pg's `QueryResult` and PGlite's `Results`
+ * both carry `rows`. Typing it lets callers read raw-SQL rows without casting.
+ */
+export type QueryRows<Row> = { rows: Row[] };
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- a higher-kinded type needs `this`
+export interface QueryResultHKT extends PgQueryResultHKT {
+  type: QueryRows<this["row"]>;
+}
+
 /** A Drizzle database over either driver. Transactions (`Transaction`) are assignable to it. */
-export type Database = PgDatabase<PgQueryResultHKT, Schema>;
-export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Database = PgDatabase<QueryResultHKT, Schema>;
+export type Transaction = PgTransaction<QueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
 export type OpenDatabase = { db: Database; close(): Promise<void> };
 
@@ -56,7 +66,8 @@ export async function openDatabase(config: Config["database"]): Promise<OpenData
       const { drizzle } = await import("drizzle-orm/pglite");
       const client = await PGlite.create({ dataDir: config.dir });
       const db = tag(drizzle({ client, schema }), "pglite");
-      return { db: db as unknown as Database, close: () => client.close() };
+      const typed: Database = db;
+      return { db: typed, close: () => client.close() };
     }
     case "postgres": {
       const { Pool } = await import("pg");
@@ -66,7 +77,8 @@ export async function openDatabase(config: Config["database"]): Promise<OpenData
       // 'error' on the pool; unhandled, that would crash the whole process.
       pool.on("error", (error) => console.error("database pool: idle client error:", error.message));
       const db = tag(drizzle({ client: pool, schema }), "postgres");
-      return { db: db as unknown as Database, close: () => pool.end() };
+      const typed: Database = db;
+      return { db: typed, close: () => pool.end() };
     }
     default: {
       const never: never = config;

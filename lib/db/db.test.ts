@@ -50,12 +50,12 @@ describe(`database (${process.env.TEST_DATABASE_URL ? "PostgreSQL server" : "PGl
   it("applies every committed migration, and re-running them changes nothing", async () => {
     const db = t.current.db;
     await migrateDatabase(db);
-    const applied = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect((applied.rows[0] as { n: number }).n).toBe(committedMigrationCount());
-    const tables = await db.execute(
+    const applied = await db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    expect(applied.rows[0]!.n).toBe(committedMigrationCount());
+    const tables = await db.execute<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    expect(tables.rows.map((r) => (r as { table_name: string }).table_name)).toEqual(
+    expect(tables.rows.map((r) => r.table_name)).toEqual(
       expect.arrayContaining(["organisations", "users", "memberships", "submissions", "audit_events", "api_tokens"]),
     );
   });
