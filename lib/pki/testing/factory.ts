@@ -162,6 +162,15 @@ export type MintCertificateOptions = {
   corruptSignature?: boolean;
 };
 
+/**
+ * RFC 4514 strings list the most specific RDN first, while certificates encode it last
+ * (C, O, CN). Reverse, so `CN=Acme Client, O=Acme` mints a certificate shaped like a real
+ * one and our inspector's RFC 4514 subject round-trips to the string the test gave.
+ */
+export function encodeName(rfc4514: string): Name {
+  return new Name(new Name(rfc4514).toJSON().reverse());
+}
+
 let serialCounter = 0x1000;
 
 /** Mints one certificate. See the module example. */
@@ -201,8 +210,8 @@ export async function mintCertificate(opts: MintCertificateOptions): Promise<Tes
   const cert = await X509CertificateGenerator.create(
     {
       serialNumber,
-      subject: opts.subject,
-      issuer: opts.issuer ? opts.issuer.cert.subjectName : opts.subject,
+      subject: encodeName(opts.subject),
+      issuer: opts.issuer ? opts.issuer.cert.subjectName : encodeName(opts.subject),
       notBefore,
       notAfter,
       publicKey: keys.publicKey,
@@ -239,7 +248,7 @@ export async function mintCsr(opts: MintCsrOptions): Promise<{ der: Bytes; pem: 
   const extensions = [...(opts.extensions ?? [])];
   if (opts.sans?.length) extensions.push(sanExtension(opts.sans));
   const csr = await Pkcs10CertificateRequestGenerator.create(
-    { name: opts.subject, keys: { publicKey: keys.publicKey, privateKey: key }, signingAlgorithm: algorithm, extensions },
+    { name: encodeName(opts.subject), keys: { publicKey: keys.publicKey, privateKey: key }, signingAlgorithm: algorithm, extensions },
     crypto,
   );
   let der = new Uint8Array(csr.rawData);
@@ -405,7 +414,7 @@ function generalSubtree(s: NameConstraintSubtree): Bytes {
       break;
     }
     case "DN": {
-      name = encodeTlv(0xa4, new Uint8Array(new Name(s.value).toArrayBuffer()));
+      name = encodeTlv(0xa4, new Uint8Array(encodeName(s.value).toArrayBuffer()));
       break;
     }
   }
