@@ -67,6 +67,8 @@ export const FINDING_CODES = [
   "KEY_REUSED_ACROSS_ENVIRONMENTS",
   "KEY_REUSED_ACROSS_PARTNERS",
   "CERT_ALREADY_ACTIVE",
+  // Submission completeness (appended by lib/policy)
+  "CSR_MISSING",
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
