@@ -1,0 +1,129 @@
+import type { Finding } from "../pki/findings";
+import { classifyBytes, looksLikeZip, type Classification } from "./classify";
+import { FIX, describe, displayName, finding, type Location } from "./messages";
+import type { IntakeItem, IntakeLimits, IntakeResult, ItemFormat, UploadedFile } from "./types";
+import { hasZipEndRecord, readArchive } from "./zip";
+
+export type { IntakeItem, IntakeLimits, IntakeResult, ItemFormat, ItemSource, UploadedFile } from "./types";
+export { classifyBytes, looksLikeZip, type Classification, type FoundItem } from "./classify";
+export { readArchive, unsafeName, type ArchiveEntry, type ArchiveRead } from "./zip";
+
+const MIB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: Readonly<IntakeLimits> = Object.freeze({
+  maxUploadBytes: MIB,
+  maxEntries: 100,
+  maxEntryBytes: MIB,
+  maxTotalBytes: MIB,
+  maxRatio: 100,
+});
+
+/**
+ * Turns uploaded files into classified certificates and CSRs, in upload order.
+ *
+ * Accepts PEM (any mix of blocks, text around them), DER, PKCS#7 (PEM or DER),
+ * CSRs and .zip archives of these. Private keys are detected by content, dropped
+ * and reported (PRIVATE_KEY_PRESENT, `refused`); unsafe archives are refused
+ * whole (ARCHIVE_UNSAFE). Never throws on any input; never returns or reports
+ * key bytes. The caller must not store the upload when `refused` is true.
+ *
+ * @example
+ * const r = await intake([{ name: "chain.pem", bytes }]);
+ * if (r.refused) discardUpload();
+ * r.items.map((i) => i.kind); // ["certificate", "certificate"]
+ */
+export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits> = {}): Promise<IntakeResult> {
+  const l: IntakeLimits = { ...DEFAULT_LIMITS, ...limits };
+  const items: IntakeItem[] = [];
+  const findings: Finding[] = [];
+  let refused = false;
+
+  if (files.length === 0) {
+    findings.push(finding("FORMAT_UNRECOGNIZED", "error", "No file was uploaded.", FIX.sendCertificates));
+    return { items, findings, refused, formats: [] };
+  }
+  const total = files.reduce((n, f) => n + f.bytes.length, 0);
+  if (total > l.maxUploadBytes) {
+    findings.push(
+      finding(
+        "UPLOAD_TOO_LARGE",
+        "error",
+        `The upload is ${total} bytes; at most ${l.maxUploadBytes} bytes are accepted. A certificate chain is a few kilobytes.`,
+        "Upload only the certificates (leaf, intermediates, root) or the CSR.",
+      ),
+    );
+    return { items, findings, refused, formats: [] };
+  }
+
+  const take = (c: Classification, where: Location) => {
+    for (const it of c.items) {
+      const source = { file: where.file, format: it.format, index: it.index, ...(where.entry === undefined ? {} : { entry: where.entry }) };
+      items.push({ kind: it.kind, der: it.der, source });
+    }
+    findings.push(...c.findings);
+    if (c.privateKey) refused = true;
+  };
+
+  for (const file of files) {
+    try {
+      if (!looksLikeZip(file.bytes) && !hasZipEndRecord(file.bytes)) {
+        take(classifyBytes(file.bytes, { file: file.name }), { file: file.name });
+        continue;
+      }
+      const archive = await readArchive(file.bytes, l);
+      switch (archive.kind) {
+        case "unsafe": {
+          refused = true;
+          const shown = archive.reasons.slice(0, 5).join("; ");
+          const more = archive.reasons.length > 5 ? `; and ${archive.reasons.length - 5} more` : "";
+          findings.push(finding("ARCHIVE_UNSAFE", "error", `The archive ${describe({ file: file.name })} was refused unopened: ${shown}${more}.`, FIX.rebuildZip));
+          break;
+        }
+        case "damaged":
+          findings.push(finding("FORMAT_UNRECOGNIZED", "error", `${describe({ file: file.name })} looks like a zip archive but cannot be read: ${archive.reason}.`, FIX.damagedZip));
+          break;
+        case "document":
+          findings.push(finding("FORMAT_UNRECOGNIZED", "error", `${describe({ file: file.name })} is ${archive.what}, not a certificate, CSR, PKCS#7 file or zip of these.`, FIX.sendCertificates));
+          break;
+        case "entries": {
+          const before = items.length;
+          let entryErrors = false;
+          for (const u of archive.unreadable) {
+            entryErrors = true;
+            findings.push(finding("FORMAT_UNRECOGNIZED", "error", `${describe({ file: file.name, entry: u.name })} cannot be read: ${u.reason}.`, FIX.damagedZip));
+          }
+          for (const entry of archive.entries) {
+            const where = { file: file.name, entry: entry.name };
+            const c = classifyBytes(entry.bytes, where, { inArchive: true });
+            // We own the inflated copy: wipe it so no key material outlives this call.
+            entry.bytes.fill(0);
+            take(c, where);
+            if (c.findings.some((f) => f.severity === "error")) entryErrors = true;
+          }
+          if (items.length === before && !entryErrors) {
+            findings.push(
+              finding(
+                "ARCHIVE_EMPTY",
+                "error",
+                `The archive ${describe({ file: file.name })} holds no certificate or CSR (${archive.entries.length} file${archive.entries.length === 1 ? "" : "s"} looked at).`,
+                "Put the PEM or DER certificate files (or the CSR) into the zip, or upload them directly.",
+              ),
+            );
+          }
+          break;
+        }
+        default: {
+          const never: never = archive;
+          throw new Error(`unhandled archive result ${String(never)}`);
+        }
+      }
+    } catch {
+      // Defence in depth: never let a parser bug escape as an exception (and never echo its text).
+      findings.push(finding("FORMAT_UNRECOGNIZED", "error", `"${displayName(file.name)}" could not be read.`, FIX.sendCertificates));
+    }
+  }
+
+  const formats: ItemFormat[] = [];
+  for (const it of items) if (!formats.includes(it.source.format)) formats.push(it.source.format);
+  return { items, findings, refused, formats };
+}

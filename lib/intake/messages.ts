@@ -1,0 +1,42 @@
+import type { Finding, FindingCode, Severity } from "../pki/findings";
+
+/** Where some bytes came from: an uploaded file, and the entry inside it when it is an archive. */
+export type Location = { file: string; entry?: string };
+
+/**
+ * File and entry names are chosen by the uploader: strip control characters
+ * (log and terminal injection, NUL truncation) and cap the length before any
+ * name reaches a message.
+ */
+export function displayName(raw: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
+  return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
+}
+
+/** `"leaf.pem"` or `"certs/leaf.pem" in "chain.zip"`. */
+export function describe(where: Location): string {
+  return where.entry === undefined
+    ? `"${displayName(where.file)}"`
+    : `"${displayName(where.entry)}" in "${displayName(where.file)}"`;
+}
+
+export function finding(code: FindingCode, severity: Severity, message: string, fix?: string): Finding {
+  return fix === undefined ? { code, severity, message } : { code, severity, message, fix };
+}
+
+export const FIX = {
+  privateKey:
+    "Generate a new key pair and a new certificate (e.g. `openssl req -new -newkey rsa:2048 -nodes -keyout client.key -out client.csr`), " +
+    "keep the key on your side only, and send certificates only. To take the certificates out of a .p12/.pfx bundle: " +
+    "`openssl pkcs12 -in bundle.p12 -nokeys -out chain.pem`.",
+  sendCertificates:
+    "Upload the certificate chain as PEM (`-----BEGIN CERTIFICATE-----` blocks), DER (.cer/.crt), PKCS#7 (.p7b), a CSR, or a .zip of these.",
+  pemArmour:
+    "Re-export the file rather than editing it by hand, e.g. `openssl x509 -in cert.crt -out cert.pem` (certificates) or " +
+    "`openssl req -in request.csr -out request.pem` (CSRs); each block needs its own -----BEGIN …----- and -----END …----- line.",
+  rebuildZip:
+    "Upload the certificate files themselves, or build a plain zip of them (e.g. `zip chain.zip leaf.pem intermediate.pem root.pem`): " +
+    "no folders that climb out, no links, no password, no archives inside, at most 100 files and 1 MiB unpacked.",
+  damagedZip: "The zip file is damaged or incomplete. Create it again (e.g. `zip chain.zip *.pem`) or upload the certificate files directly.",
+} as const;
