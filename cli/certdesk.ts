@@ -1,0 +1,109 @@
+/**
+ * certdesk CLI: the same engine as the portal, on local files.
+ *
+ *   npm run -s certdesk -- check client-chain.pem --program self-signed-allowed --company "Acme Payments"
+ *
+ * Exit status: 0 accepted, 1 rejected, 2 usage error or unreadable file.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { checkUpload, getExampleProgram, parseProgram, EXAMPLE_PROGRAM_IDS, ProgramError, type Partner, type Program } from "../lib/policy";
+import { parseArgs, USAGE } from "./args";
+import { renderVerdict } from "./render";
+
+class UsageError extends Error {}
+
+async function readInput(file: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : "cannot be read";
+    throw new UsageError(`${what} "${file}": ${why}`);
+  }
+}
+
+async function loadProgram(spec: { kind: "id"; id: string } | { kind: "file"; path: string }): Promise<Program> {
+  if (spec.kind === "id") {
+    const p = getExampleProgram(spec.id);
+    if (!p) throw new UsageError(`unknown program "${spec.id}"; known programs: ${EXAMPLE_PROGRAM_IDS.join(", ")} (or use --program-file)`);
+    return p;
+  }
+  const text = new TextDecoder().decode(await readInput(spec.path, "program file"));
+  try {
+    return parseProgram(text);
+  } catch (e) {
+    if (e instanceof ProgramError) throw new UsageError(`${spec.path}: ${e.message}`);
+    throw e;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  switch (parsed.kind) {
+    case "help":
+      process.stdout.write(USAGE + "\n");
+      return 0;
+    case "error":
+      process.stderr.write(`certdesk: ${parsed.message}\n\n${USAGE}\n`);
+      return 2;
+    case "check":
+      break;
+  }
+  const args = parsed.args;
+  let program: Program;
+  let files: { name: string; bytes: Uint8Array }[];
+  let anchors: string[] | undefined;
+  try {
+    program = await loadProgram(args.program);
+    files = [];
+    for (const f of args.files) files.push({ name: path.basename(f), bytes: await readInput(f, "file") });
+    if (args.trustAnchorFiles.length) {
+      anchors = [];
+      for (const f of args.trustAnchorFiles) anchors.push(new TextDecoder().decode(await readInput(f, "trust anchor")));
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`certdesk: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const partner: Partner = {};
+  if (args.company !== undefined) partner.companyName = args.company;
+  if (args.orgId !== undefined) partner.organizationIdentifier = args.orgId;
+  if (args.psd2Roles !== undefined) partner.psd2Roles = args.psd2Roles;
+
+  const verdict = await checkUpload({
+    files,
+    program,
+    partner,
+    // The CLI is the edge: the clock is read here, never inside the engine.
+    at: args.at ?? new Date(),
+    ...(anchors ? { trustAnchors: anchors } : {}),
+  });
+
+  if (args.writeCorrected && verdict.correctedPem) await writeFile(args.writeCorrected, verdict.correctedPem);
+
+  if (args.json) {
+    const { verdict: v, findings, chain, correctedPem } = verdict;
+    process.stdout.write(JSON.stringify(correctedPem === undefined ? { verdict: v, findings, chain } : { verdict: v, findings, chain, correctedPem }, null, 2) + "\n");
+  } else {
+    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    process.stdout.write(renderVerdict(verdict, { color }));
+    if (args.writeCorrected && verdict.correctedPem) process.stdout.write(`Corrected chain written to ${args.writeCorrected}\n`);
+  }
+  return verdict.verdict === "accepted" ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Unexpected: a bug, not the partner's input. Say so without a stack trace on stdout (it may be JSON).
+    process.stderr.write(`certdesk: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);
