@@ -1,0 +1,52 @@
+/**
+ * Scheduled jobs: one Lambda (`lib/jobs/lambda.ts`) dispatching by job name, and one
+ * EventBridge schedule per job that invokes it with `{ "job": "<name>" }`.
+ *
+ * One function means one jobs role for the KMS key policy to name. Jobs whose
+ * implementation has not landed yet fail loudly on every run (JobNotImplementedError in
+ * the function's logs and error metrics) rather than pretend to succeed.
+ */
+import type { JobName } from "../lib/jobs/lambda";
+
+/**
+ * When each job runs (EventBridge expressions, UTC). Keyed by `JobName`, so adding a job
+ * to lib/jobs without a schedule does not compile.
+ *
+ * Activation runs every 15 minutes, not every minute: each run wakes the paused database,
+ * which then stays up `pauseAfter` (5 min). Every minute would keep Aurora awake around the
+ * clock (~$44/month at 0.5 ACU); every 15 minutes keeps it up about a third of the time.
+ * Windows should therefore start on a quarter hour (docs/deploy.md).
+ */
+export const JOB_SCHEDULES: Record<JobName, `cron(${string})` | `rate(${string})`> = {
+  "activate-enablements": "cron(0/15 * * * ? *)",
+  "clean-orphaned-objects": "cron(30 3 * * ? *)",
+};
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+export function createJobs(options: { vpc: unknown; link: unknown[]; environment: Record<string, unknown> }) {
+  const fn = new sst.aws.Function("Jobs", {
+    handler: "lib/jobs/lambda.handler",
+    runtime: "nodejs22.x",
+    timeout: "5 minutes",
+    memory: "512 MB",
+    vpc: options.vpc,
+    link: options.link,
+    environment: options.environment,
+    // Jobs are idempotent and the next scheduled run catches up; async retries would only
+    // multiply a failure (and its alarms) within the same minute.
+    retries: 0,
+    nodejs: { esbuild: { external: ["@electric-sql/pglite"] } },
+  });
+  const crons = (Object.keys(JOB_SCHEDULES) as JobName[]).map(
+    (job) =>
+      new sst.aws.Cron(`Job${pascal(job)}`, {
+        schedule: JOB_SCHEDULES[job],
+        function: fn.arn,
+        event: { job },
+      }),
+  );
+  return { fn, crons };
+}

@@ -1,0 +1,39 @@
+/**
+ * The portal: Next.js on Lambda behind CloudFront, built by OpenNext from `next build`'s
+ * standalone output (`output: "standalone"` in next.config.ts). At run time it writes only
+ * under `/tmp` (lib/config's aws data dir is `/tmp/certdesk`); everything durable goes to
+ * S3 or Aurora.
+ */
+import type { DeploySettings } from "./settings";
+
+export function createPortal(options: {
+  settings: DeploySettings;
+  vpc: unknown;
+  link: unknown[];
+  environment: Record<string, unknown>;
+  /** The deploy's migration run: new code must not go live before its schema. */
+  after: unknown[];
+}) {
+  const { settings } = options;
+  return new sst.aws.Nextjs(
+    "Web",
+    {
+      path: ".",
+      vpc: options.vpc,
+      link: options.link,
+      environment: options.environment,
+      domain: settings.certificateArn
+        ? { name: settings.domain, dns: false, cert: settings.certificateArn }
+        : { name: settings.domain },
+      server: { runtime: "nodejs22.x", memory: "1024 MB", timeout: "30 seconds" },
+    },
+    { dependsOn: options.after },
+  );
+}
+
+/** The portal server function's IAM role ARN, for the KMS key policy. */
+export function portalRoleArn(site: { nodes: { server: { apply: (fn: (server: FunctionLike) => unknown) => unknown } } }) {
+  return site.nodes.server.apply((server) => server.nodes.role.arn);
+}
+
+type FunctionLike = { nodes: { role: { arn: unknown } } };
