@@ -22,7 +22,7 @@ async function main() {
   const suite = JSON.parse(gunzipSync(readFileSync(path.join(DATA, "limbo.json.gz"))).toString("utf8")) as LimboSuite;
   const filter = arg("--filter");
   const started = performance.now();
-  const ours = await runLimbo(suite, { filter: filter ? (tc) => tc.id.includes(filter) : undefined });
+  const ours = await runLimbo(suite, { now: new Date(), filter: filter ? (tc) => tc.id.includes(filter) : undefined });
   const seconds = (performance.now() - started) / 1000;
   const ran = new Set(ours.map((r) => r.id));
   const scoped: LimboSuite = { testcases: suite.testcases.filter((tc) => ran.has(tc.id)) };

@@ -79,6 +79,8 @@ export type ParsedCertificate = {
   sans?: GeneralName[];
   subjectKeyId?: Uint8Array;
   authorityKeyId?: Uint8Array;
+  /** AKI carries authorityCertIssuer / authorityCertSerialNumber. */
+  authorityKeyIdHasIssuerSerial?: boolean;
   nameConstraints?: NameConstraints;
 };
 
@@ -342,8 +344,9 @@ export function attributeName(oid: string): string {
 
 function escape4514(v: string): string {
   if (v.startsWith("#") && v.length > 1 && /^#[0-9a-f]+$/.test(v)) return v;
-  let s = v.replace(/[\\,+"<>;=]/g, "\\$&")// eslint-disable-next-line no-control-regex -- escaping control characters is the point (RFC 4514 §2.4)
-    .replace(/[\u0000-\u001f]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  let s = v.replace(/[\\,+"<>;=]/g, "\\$&");
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point (RFC 4514 §2.4)
+  s = s.replace(/[\u0000-\u001f]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
   if (s.startsWith(" ") || s.startsWith("#")) s = `\\${s}`;
   if (s.endsWith(" ") && s.length > 1) s = `${s.slice(0, -1)}\\ `;
   return s;
@@ -482,12 +485,23 @@ function decodeKnownExtensions(cert: ParsedCertificate): void {
   attempt(OID.subjectAltName, (v) => {
     cert.sans = parseGeneralNames(v);
   });
+  attempt(OID.authorityInfoAccess, (v) => {
+    for (const ad of children(v, expectTag(readTlv(v, 0), 0x30, "AuthorityInfoAccess"))) {
+      const [m, loc] = children(v, expectTag(ad, 0x30, "AccessDescription"));
+      expectTag(m, 0x06, "accessMethod");
+      if (!loc) throw new DerError("accessLocation missing");
+      parseGeneralName(v, loc);
+    }
+  });
   attempt(OID.subjectKeyId, (v) => {
     cert.subjectKeyId = content(v, expectTag(readTlv(v, 0), 0x04, "SubjectKeyIdentifier"));
   });
   attempt(OID.authorityKeyId, (v) => {
     const seq = expectTag(readTlv(v, 0), 0x30, "AuthorityKeyIdentifier");
-    for (const c of children(v, seq)) if (c.tag === 0x80) cert.authorityKeyId = content(v, c);
+    for (const c of children(v, seq)) {
+      if (c.tag === 0x80) cert.authorityKeyId = content(v, c);
+      else cert.authorityKeyIdHasIssuerSerial = true;
+    }
   });
   attempt(OID.nameConstraints, (v) => {
     const seq = expectTag(readTlv(v, 0), 0x30, "NameConstraints");
@@ -497,6 +511,8 @@ function decodeKnownExtensions(cert: ParsedCertificate): void {
       else if (c.tag === 0xa1) nc.excluded = parseSubtrees(v, c);
       else throw new DerError("unexpected field in NameConstraints");
     }
+    // RFC 5280 §4.2.1.10: at least one of the two MUST be present, and each non-empty.
+    if (!nc.permitted?.length && !nc.excluded?.length) throw new DerError("empty NameConstraints");
     cert.nameConstraints = nc;
   });
 }

@@ -20,6 +20,8 @@ export type ParsedCrl = {
   unknownCriticalExtensions: string[];
   /** True when an issuingDistributionPoint limits the scope (we then refuse to use it). */
   partitioned: boolean;
+  hasCrlNumber: boolean;
+  crlNumberCritical: boolean;
 };
 
 const KNOWN_CRL_EXTENSIONS = new Set(["2.5.29.20" /* cRLNumber */, "2.5.29.35" /* AKI */, "2.5.29.28" /* IDP */, "2.5.29.27" /* delta indicator */]);
@@ -62,12 +64,18 @@ export function parseCrl(input: string | Uint8Array): ParsedCrl {
   }
   const unknownCriticalExtensions: string[] = [];
   let partitioned = false;
+  let hasCrlNumber = false;
+  let crlNumberCritical = false;
   if (f[i]?.tag === 0xa0) {
     for (const e of children(der, expectTag(children(der, f[i]!)[0], 0x30, "crlExtensions"))) {
       const parts = children(der, e);
       const oid = decodeOid(content(der, parts[0]!));
       const critical = parts.length === 3 && content(der, parts[1]!)[0] !== 0;
       if (oid === "2.5.29.28" || oid === "2.5.29.27") partitioned = true;
+      if (oid === "2.5.29.20") {
+        hasCrlNumber = true;
+        crlNumberCritical = critical;
+      }
       if (critical && !KNOWN_CRL_EXTENSIONS.has(oid)) unknownCriticalExtensions.push(oid);
     }
   }
@@ -84,6 +92,8 @@ export function parseCrl(input: string | Uint8Array): ParsedCrl {
     revoked,
     unknownCriticalExtensions,
     partitioned,
+    hasCrlNumber,
+    crlNumberCritical,
   };
 }
 

@@ -90,6 +90,8 @@ function splitMailbox(v: string): [string, string] {
 
 // ---- Name constraints ----
 
+const MAX_NAME_CONSTRAINT_CHECKS = 1 << 20;
+
 function dnsWithin(name: string, constraint: string): boolean {
   const n = name.toLowerCase().replace(/\.$/, "");
   let c = constraint.toLowerCase();
@@ -190,6 +192,9 @@ export function nameConstraintViolation(cert: ParsedCertificate, nc: NameConstra
     if (sub.kind === "IP" && !sub.valid) return "a name constraint has a malformed IP address mask";
   }
   const names = constrainedNames(cert);
+  // Quadratic blow-up guard (limbo pathological::nc-dos-*): refuse rather than spin.
+  const work = names.length * ((nc.permitted?.length ?? 0) + (nc.excluded?.length ?? 0));
+  if (work > MAX_NAME_CONSTRAINT_CHECKS) return `checking ${names.length} names against ${work / names.length} constraints exceeds the work limit`;
   for (const n of names) {
     for (const c of nc.excluded ?? []) {
       if (within(n.name, c, true) === true) return `${describe(n)} is in an excluded subtree`;

@@ -11,7 +11,7 @@ import { CertificateParseError, OID, type ParsedCertificate, isSelfIssued, nameT
 import { type ParsedCrl, parseCrl, serialHex } from "./crl";
 import { bytesEqual } from "./der";
 import type { Finding, FindingCode, Severity } from "./findings";
-import { type CertificateInfo, describeCertificate } from "./inspect";
+import { type CertificateInfo, describeCertificate, publicKeyInfo } from "./inspect";
 import { type PeerName, leafMatchesPeerName, nameConstraintViolation } from "./names";
 import { type SignatureCheck, verifyCertificateSignature, verifySignature } from "./signature";
 
@@ -53,6 +53,18 @@ export type ValidatePathOptions = {
 export type ValidationProfile = {
   /** Accept anyExtendedKeyUsage on the leaf in place of the required EKU (RFC 5280 yes; webpki no). Default false. */
   leafAnyEkuSatisfies?: boolean;
+  /**
+   * Web PKI (CA/B Forum) server-certificate rules on top of RFC 5280: the leaf must not be a CA,
+   * must carry a non-critical EKU, its CN must repeat a SAN, keys must be RSA ≥ 2048 (multiple of 8)
+   * or P-256/384/521, and a self-signed root's AKI must be a bare key id equal to its SKI.
+   * Certdesk's programs judge keys and CA leaves with their own codes, so this is off by default.
+   */
+  webPki?: boolean;
+  /**
+   * Pedantic RFC 5280 profile checks CAs must follow but real private CAs sometimes do not:
+   * AKI present on every non-self-issued certificate, SKI on every CA, DNS/e-mail SAN syntax.
+   */
+  strict?: boolean;
 };
 
 export type PathResult = {
@@ -209,8 +221,10 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathResul
       if (!best || errors < best.errors) best = { path: [...path], findings: f, errors };
       return errors === 0;
     }
-    if (path.length - 1 > maxIntermediates) {
-      // Depth counts intermediates (the leaf and anchor excluded), like OpenSSL's -verify_depth.
+    // Depth counts intermediates (leaf and anchor excluded); self-issued ones (key rollover) are free.
+    let depth = 0;
+    for (let k = 1; k < path.length; k++) if (!isSelfIssued(path[k]!.cert)) depth++;
+    if (depth > maxIntermediates) {
       tooLong ??= [...path];
       return false;
     }
@@ -343,7 +357,8 @@ function noPathFindings(ctx: {
 /** Validates one complete path (leaf first, anchor last). */
 async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Crypto): Promise<Finding[]> {
   const out: Finding[] = [];
-  const at = opts.at.getTime();
+  // Certificates carry whole seconds; compare at that granularity (limbo validity::notafter-fractional).
+  const at = Math.floor(opts.at.getTime() / 1000) * 1000;
   const n = path.length;
   const anchorIndex = n - 1;
 
@@ -363,36 +378,9 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
         }),
       );
     }
-    if (isAnchor && !isLeaf) continue; // A trust anchor is trusted as name + key; its extensions are not re-judged.
+    out.push(...certificateChecks(node, { isLeaf, isAnchor, profile: opts.profile ?? {} }));
 
-    if (c.duplicateExtensions.length) {
-      out.push(finding("CERTIFICATE_MALFORMED", node, `${label(node)} repeats extension(s) ${c.duplicateExtensions.join(", ")} (RFC 5280 §4.2).`));
-    }
-    if (c.malformedExtensions.length) {
-      out.push(finding("CERTIFICATE_MALFORMED", node, `${label(node)} has undecodable extension(s) ${c.malformedExtensions.join(", ")}.`));
-    }
-    if (c.sigAlgMismatch) {
-      out.push(finding("CERTIFICATE_MALFORMED", node, `${label(node)} names different signature algorithms inside and outside the signed part (RFC 5280 §4.1.1.2).`));
-    }
-    const unknownCritical = c.extensions.filter((e) => e.critical && !UNDERSTOOD_EXTENSIONS.has(e.oid)).map((e) => e.oid);
-    if (unknownCritical.length) {
-      out.push(finding("CHAIN_CRITICAL_EXTENSION", node, `${label(node)} has critical extension(s) this validator does not understand: ${unknownCritical.join(", ")}.`));
-    }
-    if (c.subject.rdns.length === 0 && !c.extensionMap.get(OID.subjectAltName)?.critical) {
-      out.push(finding("CERTIFICATE_MALFORMED", node, `${label(node)} has an empty subject, so its subjectAltName must be critical (RFC 5280 §4.2.1.6).`));
-    }
-
-    if (!isLeaf) {
-      // RFC 5280 §6.1.4 (k), (n): an issuer must be a CA allowed to sign certificates.
-      if (c.version !== 3 || !c.basicConstraints?.ca) {
-        out.push(
-          finding("CHAIN_ISSUER_NOT_CA", node, `${label(node)} issues certificates but is not a CA (basicConstraints cA is ${c.basicConstraints ? "false" : "absent"}).`, {
-            fix: "The chain must be issued by a CA certificate; ask your CA for the correct intermediate.",
-          }),
-        );
-      } else if (c.keyUsage && !c.keyUsage.has("keyCertSign")) {
-        out.push(finding("CHAIN_ISSUER_NOT_CA", node, `${label(node)} is a CA but its key usage does not allow keyCertSign.`));
-      }
+    if (!isLeaf && !isAnchor) {
       // pathLenConstraint: non-self-issued intermediates below this CA (leaf excluded).
       const pathLength = c.basicConstraints?.pathLength;
       if (pathLength !== undefined) {
@@ -401,11 +389,6 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
         if (below > pathLength) {
           out.push(finding("CHAIN_PATH_LENGTH", node, `${label(node)} allows ${pathLength} intermediate CA(s) below it, but the path has ${below}.`));
         }
-      }
-    } else {
-      // RFC 5280 §4.2.1.9: pathLenConstraint only makes sense on a CA; a leaf carrying one is malformed.
-      if (c.basicConstraints && !c.basicConstraints.ca && c.basicConstraints.pathLength !== undefined) {
-        out.push(finding("CERTIFICATE_MALFORMED", node, `${label(node)} sets a path length without being a CA (RFC 5280 §4.2.1.9).`));
       }
     }
   }
@@ -424,12 +407,6 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
       }
     }
   }
-  for (let i = 0; i < n; i++) {
-    const node = path[i]!;
-    if (node.cert.extensionMap.has(OID.nameConstraints) && node.cert.nameConstraints === undefined && !(i === anchorIndex && node.anchor)) {
-      // Already reported as malformed above; a CA whose constraints we cannot read must not be trusted as unconstrained.
-    }
-  }
 
   // EKU: on the leaf, and wherever an issuer constrains it (the de facto CA/B "EKU chaining").
   if (opts.requiredEku?.length) {
@@ -445,7 +422,7 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
     }
     for (let i = 1; i < n; i++) {
       const node = path[i]!;
-      if (i === anchorIndex && node.anchor) continue;
+      // Anchors included: a root that restricts its EKU restricts everything under it.
       const eku = node.cert.extendedKeyUsage;
       if (eku && !required.some((e) => eku.includes(e)) && !eku.includes(OID.anyExtendedKeyUsage)) {
         out.push(finding("CHAIN_EKU", node, `${label(node)} restricts extended key usage to ${eku.join(", ")}, which excludes ${required.join(" or ")}.`));
@@ -496,6 +473,10 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
           out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node).toLowerCase()} is signed by a CA whose key usage lacks cRLSign.`));
           continue;
         }
+        if (!crl.hasCrlNumber || crl.crlNumberCritical) {
+          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node).toLowerCase()} ${crl.hasCrlNumber ? "marks cRLNumber critical" : "lacks the cRLNumber extension"} (RFC 5280 §5.2.3), so it cannot be relied on.`));
+          continue;
+        }
         if (crl.unknownCriticalExtensions.length || crl.partitioned) {
           out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node).toLowerCase()} has critical extensions or a scope this validator does not support.`));
           continue;
@@ -531,4 +512,121 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
     }
   }
   return out;
+}
+
+const MUST_BE_NON_CRITICAL = [OID.authorityKeyId, OID.subjectKeyId, OID.authorityInfoAccess, OID.policyMappings];
+const MUST_BE_CRITICAL_IN_CA = [OID.nameConstraints, OID.policyConstraints];
+const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+
+function validDnsSan(name: string): boolean {
+  const labels = name.replace(/^\*\./, "x.").split(".");
+  return name.length <= 253 && labels.length >= 1 && labels.every((l) => LDH_LABEL.test(l));
+}
+
+function validMailbox(value: string): boolean {
+  const at = value.lastIndexOf("@");
+  return at > 0 && validDnsSan(value.slice(at + 1)) && !/[\s<>]/.test(value);
+}
+
+/** Structural checks of one certificate in its role on the path. */
+function certificateChecks(node: Node, ctx: { isLeaf: boolean; isAnchor: boolean; profile: ValidationProfile }): Finding[] {
+  const out: Finding[] = [];
+  const c = node.cert;
+  const { isLeaf, isAnchor, profile } = ctx;
+  const bad = (code: FindingCode, message: string) => out.push(finding(code, node, `${label(node)} ${message}`));
+  const isCa = !isLeaf;
+
+  if (c.duplicateExtensions.length) bad("CERTIFICATE_MALFORMED", `repeats extension(s) ${c.duplicateExtensions.join(", ")} (RFC 5280 §4.2).`);
+  if (c.malformedExtensions.length) bad("CERTIFICATE_MALFORMED", `has undecodable extension(s) ${c.malformedExtensions.join(", ")}.`);
+  if (c.sigAlgMismatch) bad("CERTIFICATE_MALFORMED", "names different signature algorithms inside and outside the signed part (RFC 5280 §4.1.1.2).");
+  const unknownCritical = c.extensions.filter((e) => e.critical && !UNDERSTOOD_EXTENSIONS.has(e.oid)).map((e) => e.oid);
+  if (unknownCritical.length) bad("CHAIN_CRITICAL_EXTENSION", `has critical extension(s) this validator does not understand: ${unknownCritical.join(", ")}.`);
+  const wronglyCritical = MUST_BE_NON_CRITICAL.filter((oid) => c.extensionMap.get(oid)?.critical);
+  if (wronglyCritical.length) bad("CHAIN_CRITICAL_EXTENSION", `marks extension(s) ${wronglyCritical.join(", ")} critical, which RFC 5280 forbids.`);
+  const san = c.extensionMap.get(OID.subjectAltName);
+  if (c.subject.rdns.length === 0 && san && !san.critical) bad("CERTIFICATE_MALFORMED", "has an empty subject, so its subjectAltName must be critical (RFC 5280 §4.2.1.6).");
+  if (c.subject.rdns.length === 0 && !san) bad("CERTIFICATE_MALFORMED", "has neither a subject nor a subjectAltName.");
+  if (c.subject.rdns.length > 0 && san?.critical) bad("CERTIFICATE_MALFORMED", "marks subjectAltName critical although its subject is not empty (RFC 5280 §4.2.1.6).");
+  // Serial numbers: positive, at most 20 octets (RFC 5280 §4.1.2.2). Not for anchors: some old roots have serial 0.
+  if (!isAnchor) {
+    const serial = c.serial;
+    const zero = serial.every((b) => b === 0);
+    if (serial.length === 0 || zero || (serial[0]! & 0x80) !== 0 || serial.length > 21 || (serial.length === 21 && serial[0] !== 0)) {
+      bad("CERTIFICATE_MALFORMED", "has a serial number that is not a positive integer of at most 20 octets (RFC 5280 §4.1.2.2).");
+    }
+  }
+
+  if (isCa) {
+    // RFC 5280 §6.1.4 (k), (n): an issuer must be a CA allowed to sign certificates.
+    const bc = c.extensionMap.get(OID.basicConstraints);
+    if (c.version !== 3 || !c.basicConstraints?.ca) {
+      out.push(
+        finding("CHAIN_ISSUER_NOT_CA", node, `${label(node)} issues certificates but is not a CA (basicConstraints cA is ${c.basicConstraints ? "false" : "absent"}).`, {
+          fix: "The chain must be issued by a CA certificate; ask your CA for the correct intermediate.",
+        }),
+      );
+    } else if (!bc?.critical) {
+      bad("CHAIN_ISSUER_NOT_CA", "is a CA but does not mark basicConstraints critical (RFC 5280 §4.2.1.9).");
+    } else if (c.keyUsage && !c.keyUsage.has("keyCertSign")) {
+      bad("CHAIN_ISSUER_NOT_CA", "is a CA but its key usage does not allow keyCertSign.");
+    }
+    if (c.subject.rdns.length === 0) bad("CERTIFICATE_MALFORMED", "is a CA with an empty subject (RFC 5280 §4.1.2.6).");
+    const notCritical = MUST_BE_CRITICAL_IN_CA.filter((oid) => c.extensionMap.has(oid) && !c.extensionMap.get(oid)!.critical);
+    if (notCritical.length) bad("CERTIFICATE_MALFORMED", `must mark extension(s) ${notCritical.join(", ")} critical (RFC 5280 §4.2.1.10, §4.2.1.11).`);
+    if (c.nameConstraints) {
+      for (const sub of [...(c.nameConstraints.permitted ?? []), ...(c.nameConstraints.excluded ?? [])]) {
+        // A DNS constraint is a domain name; ".example.com" is a URI-constraint idiom RFC 5280 does not allow here.
+        if (sub.kind === "DNS" && (sub.value.startsWith(".") || (sub.value !== "" && !validDnsSan(sub.value)))) {
+          bad("CHAIN_NAME_CONSTRAINTS", `has a malformed DNS name constraint "${sub.value}".`);
+        }
+      }
+    }
+    if (profile.strict && !c.subjectKeyId) bad("CERTIFICATE_MALFORMED", "is a CA without a subject key identifier (RFC 5280 §4.2.1.2).");
+    if (profile.webPki && isAnchor && isSelfIssued(c) && c.extensionMap.has(OID.authorityKeyId)) {
+      if (!c.authorityKeyId || c.authorityKeyIdHasIssuerSerial || !c.subjectKeyId || !bytesEqual(c.authorityKeyId, c.subjectKeyId)) {
+        bad("CERTIFICATE_MALFORMED", "is a root whose authority key identifier is not just its own subject key identifier.");
+      }
+    }
+  } else {
+    // RFC 5280 §4.2.1.9: pathLenConstraint only makes sense on a CA.
+    if (c.basicConstraints && !c.basicConstraints.ca && c.basicConstraints.pathLength !== undefined) bad("CERTIFICATE_MALFORMED", "sets a path length without being a CA (RFC 5280 §4.2.1.9).");
+    if (c.extensionMap.has(OID.nameConstraints)) bad("CERTIFICATE_MALFORMED", "is an end-entity certificate carrying name constraints (RFC 5280 §4.2.1.10).");
+    if (profile.webPki) {
+      // A CA certificate that also names an end-entity purpose is a mis-issued leaf (CA/B BR 7.1.2.7.8);
+      // a bare CA certificate in leaf position stays acceptable, as RFC 5280 allows.
+      if (c.basicConstraints?.ca && c.extendedKeyUsage) bad("LEAF_IS_CA", "is a CA certificate, not an end-entity certificate.");
+      if (c.extensionMap.get(OID.extKeyUsage)?.critical) bad("LEAF_EKU_CLIENT_AUTH", "marks extended key usage critical.");
+      if (c.extendedKeyUsage?.includes(OID.anyExtendedKeyUsage)) bad("LEAF_EKU_CLIENT_AUTH", "allows anyExtendedKeyUsage, which end-entity certificates must not (CA/B BR 7.1.2.7.10).");
+    }
+  }
+  // RFC 5280 §4.2.1.9: keyCertSign without cA asserted is contradictory.
+  if (c.keyUsage?.has("keyCertSign") && !c.basicConstraints?.ca) bad("CERTIFICATE_MALFORMED", "allows keyCertSign in key usage but is not a CA (RFC 5280 §4.2.1.9).");
+  if (profile.webPki && isAnchor && !isLeaf && c.extendedKeyUsage) bad("CHAIN_EKU", "is a root carrying an extended key usage extension, which CA/B BR 7.1.2.1.2 forbids.");
+  if (profile.strict && !isSelfIssued(c) && !c.authorityKeyId) bad("CERTIFICATE_MALFORMED", "has no authority key identifier (RFC 5280 §4.2.1.1).");
+  if (profile.strict) {
+    for (const n of c.sans ?? []) {
+      if (n.kind === "DNS" && !validDnsSan(n.value)) bad("CERTIFICATE_MALFORMED", `has a malformed DNS name "${n.value}" in subjectAltName.`);
+      if (n.kind === "RFC822" && !validMailbox(n.value)) bad("CERTIFICATE_MALFORMED", `has a malformed e-mail address "${n.value}" in subjectAltName.`);
+    }
+  }
+  if (profile.webPki) webPkiKeyChecks(node, bad);
+  return out;
+}
+
+function webPkiKeyChecks(node: Node, bad: (code: FindingCode, message: string) => void): void {
+  const c = node.cert;
+  const key = publicKeyInfo(c.spkiAlgOid, c.spkiAlgParams, c.publicKeyBits);
+  switch (key.algorithm) {
+    case "RSA":
+      if (key.size < 2048) bad("KEY_TOO_SMALL", `has a ${key.size}-bit RSA key; at least 2048 bits are required.`);
+      else if (key.size % 8 !== 0) bad("KEY_SIZE_UNEXPECTED", `has a ${key.size}-bit RSA key, not a multiple of 8 bits.`);
+      break;
+    case "EC":
+      if (!["P-256", "P-384", "P-521"].includes(key.curve ?? "")) bad("KEY_ALGORITHM_NOT_ALLOWED", `uses elliptic curve ${key.curve}, which is not allowed.`);
+      break;
+    case "Ed25519":
+      break;
+    default:
+      bad("KEY_ALGORITHM_NOT_ALLOWED", `uses a ${key.algorithm} key, which is not allowed.`);
+  }
 }

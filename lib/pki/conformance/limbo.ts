@@ -5,7 +5,7 @@
 import { type ValidationProfile, validatePath } from "../validate";
 
 /** How the harness configures the validator for limbo's (web PKI, server-side) expectations. */
-export const LIMBO_PROFILE: ValidationProfile = {};
+export const LIMBO_PROFILE: ValidationProfile = { webPki: true, strict: true };
 import type { PeerName } from "../names";
 
 export type LimboTestcase = {
@@ -52,7 +52,7 @@ export function namespaceOf(id: string): string {
 }
 
 /** Runs one limbo case. */
-export async function runLimboCase(tc: LimboTestcase, crypto: Crypto = globalThis.crypto): Promise<LimboResult> {
+export async function runLimboCase(tc: LimboTestcase, opts: { now: Date; crypto?: Crypto }): Promise<LimboResult> {
   const base = { id: tc.id, expected: tc.expected_result };
   const unsupported = (tc.features ?? []).find((f) => UNSUPPORTED_FEATURES.has(f));
   if (unsupported) return { ...base, actual: "SKIPPED", codes: [], skipReason: `feature ${unsupported}` };
@@ -63,24 +63,25 @@ export async function runLimboCase(tc: LimboTestcase, crypto: Crypto = globalThi
     leaf: tc.peer_certificate,
     intermediates: tc.untrusted_intermediates,
     trustAnchors: tc.trusted_certs,
-    at: tc.validation_time ? new Date(tc.validation_time) : new Date("2024-01-01T00:00:00Z"),
+    // Cases without a validation time are meant for "now", which the caller supplies (lib/pki has no clock).
+    at: tc.validation_time ? new Date(tc.validation_time) : opts.now,
     requiredEku,
     peerName,
     maxDepth: tc.max_chain_depth ?? undefined,
     crls: tc.crls,
-    crypto,
+    crypto: opts.crypto,
     profile: LIMBO_PROFILE,
   });
   return { ...base, actual: result.ok ? "SUCCESS" : "FAILURE", codes: result.findings.filter((f) => f.severity === "error").map((f) => f.code) };
 }
 
 /** Runs a whole suite (sequentially: the work is CPU-bound and WebCrypto already uses the thread pool). */
-export async function runLimbo(suite: LimboSuite, opts: { filter?: (tc: LimboTestcase) => boolean; crypto?: Crypto } = {}): Promise<LimboResult[]> {
+export async function runLimbo(suite: LimboSuite, opts: { now: Date; filter?: (tc: LimboTestcase) => boolean; crypto?: Crypto }): Promise<LimboResult[]> {
   const out: LimboResult[] = [];
   const batch: Promise<LimboResult>[] = [];
   for (const tc of suite.testcases) {
     if (opts.filter && !opts.filter(tc)) continue;
-    batch.push(runLimboCase(tc, opts.crypto));
+    batch.push(runLimboCase(tc, opts));
     // Small batches keep several WebCrypto jobs in flight without unbounded memory.
     if (batch.length === 16) out.push(...(await Promise.all(batch.splice(0))));
   }
