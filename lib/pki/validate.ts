@@ -13,7 +13,9 @@ import { bytesEqual } from "./der";
 import type { Finding, FindingCode, Severity } from "./findings";
 import { type CertificateInfo, describeCertificate, publicKeyInfo } from "./inspect";
 import { type PeerName, leafMatchesPeerName, nameConstraintViolation } from "./names";
-import { type SignatureCheck, verifyCertificateSignature, verifySignature } from "./signature";
+import { SIGNATURE_ALGORITHMS, type SignatureCheck, verifyCertificateSignature, verifySignature } from "./signature";
+
+const WEAK_HASHES = new Set(["MD2", "MD4", "MD5", "SHA-1"]);
 
 export type CertificateInput = string | Uint8Array;
 
@@ -379,6 +381,13 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
       );
     }
     out.push(...certificateChecks(node, { isLeaf, isAnchor, profile: opts.profile ?? {} }));
+    if (!isAnchor || isLeaf) {
+      // Collision-prone digests: a SHA-1 signature can be forged for a colliding certificate (SHAttered, 2017).
+      const hash = SIGNATURE_ALGORITHMS[c.sigAlgOid]?.hash;
+      if (hash && WEAK_HASHES.has(hash) && !(isAnchor && isLeaf)) {
+        out.push(finding("SIGNATURE_ALGORITHM_WEAK", node, `${label(node)} is signed with ${SIGNATURE_ALGORITHMS[c.sigAlgOid]!.name}, which is no longer accepted.`, { fix: "Ask your CA to re-issue it with a SHA-256 (or stronger) signature." }));
+      }
+    }
 
     if (!isLeaf && !isAnchor) {
       // pathLenConstraint: non-self-issued intermediates below this CA (leaf excluded).
@@ -602,7 +611,7 @@ function certificateChecks(node: Node, ctx: { isLeaf: boolean; isAnchor: boolean
   // RFC 5280 §4.2.1.9: keyCertSign without cA asserted is contradictory.
   if (c.keyUsage?.has("keyCertSign") && !c.basicConstraints?.ca) bad("CERTIFICATE_MALFORMED", "allows keyCertSign in key usage but is not a CA (RFC 5280 §4.2.1.9).");
   if (profile.webPki && isAnchor && !isLeaf && c.extendedKeyUsage) bad("CHAIN_EKU", "is a root carrying an extended key usage extension, which CA/B BR 7.1.2.1.2 forbids.");
-  if (profile.strict && !isSelfIssued(c) && !c.authorityKeyId) bad("CERTIFICATE_MALFORMED", "has no authority key identifier (RFC 5280 §4.2.1.1).");
+  if (profile.strict && !isSelfIssued(c) && !isAnchor && !c.authorityKeyId) bad("CERTIFICATE_MALFORMED", "has no authority key identifier (RFC 5280 §4.2.1.1).");
   if (profile.strict) {
     for (const n of c.sans ?? []) {
       if (n.kind === "DNS" && !validDnsSan(n.value)) bad("CERTIFICATE_MALFORMED", `has a malformed DNS name "${n.value}" in subjectAltName.`);
