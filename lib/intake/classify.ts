@@ -288,9 +288,11 @@ function classifyInto(out: Collector, bytes: Uint8Array): void {
       return;
     }
   }
-  if (looksLikeText(bytes)) return classifyText(out, decodeText(bytes));
+  // Documents and images first: a PDF or RTF passes for text, but is never PEM.
   const magic = MAGIC.find((m) => startsWith(bytes, m.bytes, m.offset));
-  out.unusable(magic?.what ?? "binary data of an unknown kind");
+  if (magic) return out.unusable(magic.what);
+  if (looksLikeText(bytes)) return classifyText(out, decodeText(bytes));
+  out.unusable("binary data of an unknown kind");
 }
 
 /** One or more DER values back to back (some tools concatenate DER certificates). */

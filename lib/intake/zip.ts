@@ -265,11 +265,15 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
   if ("tooMany" in dir) {
     return { kind: "unsafe", reasons: [`it holds ${dir.tooMany} entries; at most ${limits.maxEntries} are accepted`] };
   }
-  const reasons: string[] = [];
-  const add = (entry: CentralEntry | undefined, why: string) => {
-    if (reasons.length < 50) reasons.push(entry ? `entry "${displayName(entry.name, 80)}" ${why}` : why);
+  // One line per kind of problem (the first entry named, the rest counted): a bomb with 250 entries must
+  // not bury its overlap behind 250 size complaints.
+  const byKind = new Map<string, { text: string; more: number }>();
+  const add = (entry: CentralEntry | undefined, kind: string, why: string) => {
+    const seenKind = byKind.get(kind);
+    if (seenKind) seenKind.more++;
+    else byKind.set(kind, { text: entry ? `entry "${displayName(entry.name, 80)}" ${why}` : why, more: 0 });
   };
-  if (dir.prefix > 0) add(undefined, `it has ${dir.prefix} bytes of other data before the archive (a self-extracting or disguised file)`);
+  if (dir.prefix > 0) add(undefined, "prefix", `it has ${dir.prefix} bytes of other data before the archive (a self-extracting or disguised file)`);
 
   const office = officeKind(dir.entries.map((e) => e.name));
   if (office && dir.prefix === 0) return { kind: "document", what: office };
@@ -279,21 +283,21 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
   let declaredTotal = 0;
   for (const e of dir.entries) {
     const nameProblem = unsafeName(e.name) ?? (e.unicodePath !== undefined ? unsafeName(e.unicodePath) : undefined);
-    if (nameProblem) add(e, nameProblem);
+    if (nameProblem) add(e, `name:${nameProblem}`, nameProblem);
     const special = specialFileType(e);
-    if (special) add(e, special);
+    if (special) add(e, `special:${special}`, special);
     // Bit 0: traditional PKWARE encryption; bit 6: strong encryption; bit 13: encrypted directory; method 99: WinZip AES.
     if ((e.flags & 0x0001) !== 0 || (e.flags & 0x0040) !== 0 || (e.flags & 0x2000) !== 0 || e.method === 99 || e.aesExtra) {
-      add(e, "is encrypted (password-protected archives cannot be checked)");
+      add(e, "encrypted", "is encrypted (password-protected archives cannot be checked)");
     }
     const key = e.name.replace(/\\/g, "/");
-    if (seen.has(key)) add(e, "appears twice (unpackers disagree about which copy wins)");
+    if (seen.has(key)) add(e, "duplicate", "appears twice (unpackers disagree about which copy wins)");
     seen.add(key);
     if (isDirectory(e) || isJunk(e.name)) continue;
-    if (NESTED_EXTENSIONS.test(e.name)) add(e, "is itself an archive (archives inside archives are not accepted)");
-    if (e.uncompressedSize > limits.maxEntryBytes) add(e, `declares ${formatBytes(e.uncompressedSize)} unpacked (limit ${formatBytes(limits.maxEntryBytes)})`);
+    if (NESTED_EXTENSIONS.test(e.name)) add(e, "nested", "is itself an archive (archives inside archives are not accepted)");
+    if (e.uncompressedSize > limits.maxEntryBytes) add(e, "entry-size", `declares ${formatBytes(e.uncompressedSize)} unpacked (limit ${formatBytes(limits.maxEntryBytes)})`);
     if (e.uncompressedSize > RATIO_GRACE_BYTES && e.uncompressedSize > limits.maxRatio * Math.max(1, e.compressedSize)) {
-      add(e, `expands ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1 (a decompression bomb; limit ${limits.maxRatio}:1)`);
+      add(e, "ratio", `expands ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1 (a decompression bomb; limit ${limits.maxRatio}:1)`);
     }
     declaredTotal += e.uncompressedSize;
 
@@ -307,24 +311,33 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
     const localName = b.subarray(lho + 30, lho + 30 + localNameLen);
     const sameName = localName.length === e.nameBytes.length && localName.every((x, i) => x === e.nameBytes[i]);
     if (!sameName) {
-      add(e, `is called "${displayName(decodeName(localName, (localFlags & 0x0800) !== 0), 80)}" in its local header (names disagree)`);
+      add(e, "name-mismatch", `is called "${displayName(decodeName(localName, (localFlags & 0x0800) !== 0), 80)}" in its local header (names disagree)`);
     }
-    if (localMethod !== e.method || (localFlags & 0x0001) !== (e.flags & 0x0001)) add(e, "has a local header that disagrees with the directory");
+    if (localMethod !== e.method || (localFlags & 0x0001) !== (e.flags & 0x0001)) add(e, "header-mismatch", "has a local header that disagrees with the directory");
     const dataStart = lho + 30 + localNameLen + localExtraLen;
     const dataEnd = dataStart + e.compressedSize;
     if (dataEnd > dir.cdStart) throw new Damaged(`entry "${displayName(e.name, 80)}" runs past the end of the data`);
     spans.push({ start: lho, end: dataEnd, entry: e });
   }
-  if (declaredTotal > limits.maxTotalBytes) add(undefined, `its entries declare ${formatBytes(declaredTotal)} unpacked in all (limit ${formatBytes(limits.maxTotalBytes)})`);
+  if (declaredTotal > limits.maxTotalBytes) add(undefined, "total-size", `its entries declare ${formatBytes(declaredTotal)} unpacked in all (limit ${formatBytes(limits.maxTotalBytes)})`);
   // Overlapping entries (David Fifield's non-recursive zip bomb) reuse one compressed kernel many times.
   spans.sort((x, y) => x.start - y.start);
   for (let i = 1; i < spans.length; i++) {
     if (spans[i]!.start < spans[i - 1]!.end) {
-      add(spans[i]!.entry, `shares its bytes with entry "${displayName(spans[i - 1]!.entry.name, 80)}" (overlapping entries: a zip bomb)`);
+      add(spans[i]!.entry, "overlap", `shares its bytes with entry "${displayName(spans[i - 1]!.entry.name, 80)}" (overlapping entries: a zip bomb)`);
       break;
     }
   }
-  if (reasons.length > 0) return { kind: "unsafe", reasons };
+  if (byKind.size > 0) {
+    // Structural attacks first: they explain the size complaints that follow from them.
+    const order = ["overlap", "name-mismatch", "header-mismatch", "prefix"];
+    const kinds = [...byKind.keys()].sort((a, b) => (order.includes(b) ? 1 : 0) - (order.includes(a) ? 1 : 0));
+    const reasons = kinds.map((k) => {
+      const r = byKind.get(k)!;
+      return r.more > 0 ? `${r.text} (and ${r.more} more like it)` : r.text;
+    });
+    return { kind: "unsafe", reasons };
+  }
 
   // Structure is unambiguous: inflate, counting every byte.
   const entries: ArchiveEntry[] = [];
