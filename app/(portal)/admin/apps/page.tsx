@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireRole } from "@/lib/auth/session";
+import { loadAllApps } from "@/app/_data/portal";
+import { Badge, EmptyState, PageHeader } from "@/app/_components/ui";
+
+export const metadata: Metadata = { title: "Developer apps" };
+
+export default async function AdminAppsPage() {
+  const user = await requireRole("admin");
+  const apps = await loadAllApps(user);
+  return (
+    <>
+      <PageHeader title="Developer apps" intro="Every partner's developer apps with the program they onboard to and each environment's certificate status." />
+      {apps.length === 0 ? (
+        <EmptyState title="No developer apps" />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Organisation</th>
+                <th scope="col">App</th>
+                <th scope="col">Program</th>
+                <th scope="col">Environments</th>
+              </tr>
+            </thead>
+            <tbody>
+              {apps.map((app) => (
+                <tr key={app.id}>
+                  <td>{app.organisationName}</td>
+                  <td>{app.name}</td>
+                  <td>
+                    <Link href={`/admin/programs/${encodeURIComponent(app.programId)}`}>{app.programName}</Link>
+                  </td>
+                  <td>
+                    <ul className="plain-list">
+                      {app.cells.map((cell) => (
+                        <li key={cell.environmentKey}>
+                          <Link href={`/apps/${app.id}/environments/${encodeURIComponent(cell.environmentKey)}`}>{cell.label}</Link>{" "}
+                          <Badge tone={cell.status.tone}>{cell.status.label}</Badge>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,150 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requireRole } from "@/lib/auth/session";
+import { loadPrograms } from "@/app/_data/portal";
+import { Breadcrumbs, PageHeader } from "@/app/_components/ui";
+
+export const metadata: Metadata = { title: "Program" };
+
+type Definition = {
+  description?: string;
+  source?: { provider: string; document: string };
+  notes?: string[];
+  rules?: Record<string, unknown>;
+  environments?: { id: string; label: string; production: boolean; approvals?: number }[];
+  trustAnchors?: { mode: string; pems: string[] };
+  review?: { targetBusinessDays: number };
+};
+
+/** A rule's value in one readable line (objects as compact JSON). */
+function ruleValue(value: unknown): string {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+export default async function ProgramPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ programId: string }>;
+  searchParams: Promise<{ version?: string }>;
+}) {
+  await requireRole("admin");
+  const { programId } = await params;
+  const { version } = await searchParams;
+  const versions = (await loadPrograms()).filter((p) => p.id === programId);
+  const program = versions.find((p) => String(p.version) === version) ?? versions[0];
+  if (!program) notFound();
+  const def = program.definition as Definition;
+  return (
+    <>
+      <PageHeader title={program.name} intro={def.description}>
+        <Breadcrumbs items={[{ href: "/admin/programs", label: "Programs" }, { label: `${program.id} v${program.version}` }]} />
+      </PageHeader>
+
+      <section className="card" aria-labelledby="about">
+        <h2 id="about">About</h2>
+        <dl className="facts">
+          <dt>Id</dt>
+          <dd className="mono">{program.id}</dd>
+          <dt>Version</dt>
+          <dd>
+            {program.version}
+            {versions.length > 1 ? ` (versions stored: ${versions.map((v) => v.version).join(", ")})` : null}
+          </dd>
+          {def.source ? (
+            <>
+              <dt>Source</dt>
+              <dd>
+                {def.source.provider} — {def.source.document}
+              </dd>
+            </>
+          ) : null}
+          {def.trustAnchors ? (
+            <>
+              <dt>Trust anchors</dt>
+              <dd>
+                {def.trustAnchors.mode === "public" ? "Public roots shipped with Node" : `${def.trustAnchors.mode}: ${def.trustAnchors.pems.length} PEM(s)`}
+              </dd>
+            </>
+          ) : null}
+          {def.review ? (
+            <>
+              <dt>Review target</dt>
+              <dd>{def.review.targetBusinessDays} business days</dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+
+      <section aria-labelledby="environments">
+        <h2 id="environments">Environments</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Label</th>
+                <th scope="col">Production</th>
+                <th scope="col">Approvals</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(def.environments ?? []).map((e) => (
+                <tr key={e.id}>
+                  <td className="mono">{e.id}</td>
+                  <td>{e.label}</td>
+                  <td>{e.production ? "Yes" : "No"}</td>
+                  <td>{e.approvals ?? (e.production ? 2 : 1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="rules">
+        <h2 id="rules">Rules</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Rule</th>
+                <th scope="col">Setting</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(def.rules ?? {}).map(([name, value]) => (
+                <tr key={name}>
+                  <th scope="row" className="mono">
+                    {name}
+                  </th>
+                  <td className="mono">{ruleValue(value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {def.notes && def.notes.length > 0 ? (
+        <section aria-labelledby="notes">
+          <h2 id="notes">Reading notes</h2>
+          <ul>
+            {def.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="json">
+        <h2 id="json">Definition (JSON)</h2>
+        <details>
+          <summary>Show the program exactly as stored</summary>
+          <pre>{JSON.stringify(program.definition, null, 2)}</pre>
+        </details>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+import type { Metadata } from "next";
+import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
+import { loadEnvironmentDetail } from "@/app/_data/portal";
+import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
+import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+
+type Params = { appId: string; env: string };
+
+export const metadata: Metadata = { title: "Environment" };
+
+export default async function EnvironmentPage({ params }: { params: Promise<Params> }) {
+  const { appId, env } = await params;
+  const user = await requireUser();
+  // Another organisation's app (or a made-up id) is a 404, never a 403 that confirms it exists.
+  const { app, environment } = await loadEnvironmentForUser(user, { appId, key: decodeURIComponent(env) });
+  const detail = await loadEnvironmentDetail(app.id, environment.id, app.programId);
+  const now = new Date();
+  const status = describeCell({
+    certificates: detail.certificates.filter((c) => c.role === "leaf"),
+    submissions: detail.submissions,
+    now,
+  });
+  const leaves = detail.certificates.filter((c) => c.role === "leaf");
+
+  return (
+    <>
+      <PageHeader title={`${app.name} — ${environment.label}`}>
+        <Breadcrumbs items={[{ href: "/apps", label: "Developer apps" }, { label: app.name }, { label: environment.label }]} />
+      </PageHeader>
+
+      <section className="card" aria-labelledby="summary">
+        <h2 id="summary">Summary</h2>
+        <dl className="facts">
+          <dt>Organisation</dt>
+          <dd>{app.organisationName}</dd>
+          <dt>Developer app</dt>
+          <dd>{app.name}</dd>
+          <dt>Environment</dt>
+          <dd>
+            {environment.label} {environment.production ? <span className="tag">Production</span> : null}
+          </dd>
+          <dt>Program</dt>
+          <dd>
+            {detail.program ? `${detail.program.name} (version ${detail.program.version})` : app.programId}
+          </dd>
+          <dt>Certificate status</dt>
+          <dd>
+            <Badge tone={status.tone}>{status.label}</Badge>
+          </dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="certificates">
+        <h2 id="certificates">Client certificates</h2>
+        {leaves.length === 0 ? (
+          <EmptyState title="No certificate registered for this environment" />
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Valid</th>
+                  <th scope="col">SHA-256 fingerprint</th>
+                </tr>
+              </thead>
+              <tbody>
+                {leaves.map((c) => (
+                  <tr key={c.id}>
+                    <td className="mono">{c.subject}</td>
+                    <td>{c.status}</td>
+                    <td>
+                      {isoDay(c.notBefore)} → {isoDay(c.notAfter)}
+                    </td>
+                    <td className="mono">{c.fingerprintSha256}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="submissions">
+        <h2 id="submissions">Submissions</h2>
+        {detail.submissions.length === 0 ? (
+          <EmptyState title="No submissions for this environment yet" />
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Leaf subject</th>
+                  <th scope="col">Verdict</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.submissions.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <DateTime value={s.createdAt} />
+                    </td>
+                    <td>
+                      {s.kind === "csr" ? "CSR" : "Certificate chain"} ({s.purpose})
+                    </td>
+                    <td className="mono">{s.leafSubject ?? "—"}</td>
+                    <td>{s.verdict}</td>
+                    <td>{submissionStatusLabel(s.status)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { requireRole } from "@/lib/auth/session";
+import { loadAppGrid } from "@/app/_data/portal";
+import { Badge, EmptyState, PageHeader } from "@/app/_components/ui";
+
+export const metadata: Metadata = { title: "Developer apps" };
+
+export default async function AppsPage() {
+  const user = await requireRole("partner");
+  const rows = await loadAppGrid(user, new Date());
+  const organisations = user.memberships.filter((m) => m.role === "partner").map((m) => m.name);
+  return (
+    <>
+      <PageHeader
+        title="Developer apps"
+        intro={`Certificates of ${organisations.join(", ") || "your organisation"}, per app and environment. Open an environment to see its certificate and submissions.`}
+      />
+      {rows.length === 0 ? (
+        <EmptyState title="No developer apps yet">
+          <p>Your organisation has no developer apps registered. Ask the provider&apos;s support team to register one.</p>
+        </EmptyState>
+      ) : (
+        <ul className="app-grid" aria-label="Developer apps">
+          {rows.map((app) => (
+            <li key={app.id} className="card">
+              <h2 id={`app-${app.id}`}>{app.name}</h2>
+              <p className="meta">Program: {app.programName}</p>
+              <ul className="env-cells" aria-labelledby={`app-${app.id}`}>
+                {app.cells.map((cell) => (
+                  <li key={cell.environmentKey}>
+                    <Link className="env-cell" href={`/apps/${app.id}/environments/${encodeURIComponent(cell.environmentKey)}`}>
+                      <span className="env-cell__name">
+                        {cell.label}
+                        <span className="visually-hidden"> environment of {app.name}</span>
+                      </span>
+                      {cell.production ? <span className="tag">Production</span> : null}
+                      <Badge tone={cell.status.tone}>{cell.status.label}</Badge>
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

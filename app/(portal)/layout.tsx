@@ -1,0 +1,54 @@
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/session";
+import { hasRole, homePathFor, type SessionUser } from "@/lib/auth/access";
+import { NavLinks, type NavItem } from "@/app/_components/nav-links";
+import { SignOutButton } from "@/app/_components/sign-out-button";
+
+// Every portal page depends on who is signed in; nothing here may be cached or prerendered.
+export const dynamic = "force-dynamic";
+
+function navFor(user: SessionUser): NavItem[] {
+  const items: NavItem[] = [];
+  if (hasRole(user, "partner")) items.push({ href: "/apps", label: "Developer apps" });
+  if (hasRole(user, ["reviewer", "admin"])) items.push({ href: "/reviews", label: "Review queue" });
+  if (hasRole(user, ["support", "admin"])) items.push({ href: "/support", label: "Enablements" });
+  if (hasRole(user, "admin")) {
+    items.push(
+      { href: "/admin", label: "Overview", exact: true },
+      { href: "/admin/organisations", label: "Organisations" },
+      { href: "/admin/apps", label: "Apps" },
+      { href: "/admin/users", label: "Users" },
+      { href: "/admin/programs", label: "Programs" },
+      { href: "/admin/audit", label: "Audit" },
+    );
+  }
+  return items;
+}
+
+export default async function PortalLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireUser();
+  const organisation = user.memberships[0]?.name;
+  return (
+    <>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <Link className="brand" href={homePathFor(user)}>
+            Certdesk
+          </Link>
+          <NavLinks items={navFor(user)} />
+          <div className="account">
+            <span>
+              <span className="visually-hidden">Signed in as </span>
+              {user.name}
+              {organisation ? <> · {organisation}</> : null}
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

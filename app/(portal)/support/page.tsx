@@ -1,0 +1,56 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { requireRole } from "@/lib/auth/session";
+import { loadApprovedForScheduling } from "@/app/_data/portal";
+import { isoDay } from "@/app/_data/certificate-status";
+import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+
+export const metadata: Metadata = { title: "Enablements" };
+
+export default async function SupportPage() {
+  await requireRole(["support", "admin"]);
+  const approved = await loadApprovedForScheduling();
+  return (
+    <>
+      <PageHeader title="Enablements" intro="Approved certificates ready to be scheduled into an enablement window, longest-waiting first." />
+      {approved.length === 0 ? (
+        <EmptyState title="No approved certificates waiting">
+          <p>Certificates appear here once reviewers have approved them.</p>
+        </EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption>{approved.length} approved certificate{approved.length === 1 ? "" : "s"}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Approved</th>
+                <th scope="col">Organisation</th>
+                <th scope="col">App and environment</th>
+                <th scope="col">Leaf subject</th>
+                <th scope="col">Expires</th>
+              </tr>
+            </thead>
+            <tbody>
+              {approved.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <DateTime value={s.decidedAt} />
+                  </td>
+                  <td>{s.organisationName}</td>
+                  <td>
+                    <Link href={`/apps/${s.appId}/environments/${encodeURIComponent(s.environmentKey)}`}>
+                      {s.appName} — {s.environmentLabel}
+                    </Link>{" "}
+                    {s.production ? <span className="tag">Production</span> : null}
+                  </td>
+                  <td className="mono">{s.leafSubject ?? "—"}</td>
+                  <td>{s.leafNotAfter ? isoDay(s.leafNotAfter) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

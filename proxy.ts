@@ -1,0 +1,57 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+/**
+ * Per-request Content-Security-Policy with a nonce (Next attaches it to its own
+ * scripts), so an injected <script> in, say, a certificate subject rendered on a
+ * page cannot run. Authorization is NOT done here: every page and action checks
+ * identity itself through lib/auth/session.ts, because server actions are public
+ * HTTP endpoints that a proxy matcher can miss.
+ */
+export function proxy(request: NextRequest) {
+  const nonce = btoa(crypto.randomUUID());
+  const dev = process.env.NODE_ENV === "development";
+  const csp = [
+    "default-src 'self'",
+    // React's dev build needs eval for its error overlays; production never does.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    // Dev HMR injects <style> tags without a nonce.
+    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
+    // Style attributes cannot run script; Next's error pages and route announcer use them.
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  // Where to come back to after sign-in; set here so a client cannot forge it.
+  requestHeaders.set("x-certdesk-path", `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", csp);
+
+  const https =
+    request.nextUrl.protocol === "https:" ||
+    request.headers.get("x-forwarded-proto") === "https" ||
+    (process.env.CERTDESK_PUBLIC_URL ?? "").startsWith("https://");
+  // HSTS over plain http is ignored by browsers and would only confuse a local setup.
+  if (https) response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|favicon.ico|api/).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
