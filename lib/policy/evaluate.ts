@@ -507,7 +507,11 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
   const terminalPublic = terminal !== undefined && publicIdx.has(terminal);
   const selfSignedChain = terminalIsAnchor && !terminalTrusted;
   const issuedBy: "self-signed" | "ca-issued" = leaf.view.selfSigned || selfSignedChain ? "self-signed" : "ca-issued";
-  const pathFps = new Set(path.map((p) => p.fingerprintSha256));
+  // When pki reached an anchor its path is the truth; otherwise follow issuer names through the
+  // upload so order and display still make sense, and do not call anything "unrelated" on a guess.
+  const complete = terminalIsAnchor;
+  const ordered = complete ? path : nameChain(leaf.view, unique.map((c) => c.view));
+  const pathFps = new Set(ordered.map((p) => p.fingerprintSha256));
 
   // Map pki's positions ([leaf, ...intermediates]) back to upload positions.
   const passed = [leaf, ...intermediates];
@@ -569,7 +573,7 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
 
   // ---- structure: unrelated certificates, order, root presence
   for (const c of unique) {
-    if (c === leaf || extraLeaves.includes(c) || pathFps.has(c.view.fingerprintSha256) || leaf.view.selfSigned) continue;
+    if (!complete || c === leaf || extraLeaves.includes(c) || pathFps.has(c.view.fingerprintSha256) || leaf.view.selfSigned) continue;
     own.push(
       finding("UNRELATED_CERTIFICATE", "error", `${nameOf(c.view)} (position ${c.position}) is not on the path from ${nameOf(leaf.view)} to its root; it would be added to the trust store for nothing.`, {
         certificate: subjectOf(c),
@@ -578,7 +582,7 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
     );
   }
 
-  const pathItems = path.map((p) => uploadedByFp.get(p.fingerprintSha256)).filter((x): x is CertItem => x !== undefined);
+  const pathItems = ordered.map((p) => uploadedByFp.get(p.fingerprintSha256)).filter((x): x is CertItem => x !== undefined);
   let orderWrong = false;
   const groups = new Map<string, CertItem[]>();
   for (const c of pathItems) groups.set(sourceOf(c.item), [...(groups.get(sourceOf(c.item)) ?? []), c]);
@@ -843,13 +847,13 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
   findings.push(...kept, ...own);
 
   // ---- chain as inspected, leaf → root, then what is not on the path
-  path.forEach((p, i) => {
+  ordered.forEach((p, i) => {
     const item = uploadedByFp.get(p.fingerprintSha256);
-    const role: ChainRole = i === 0 ? "leaf" : p.selfIssued && i === path.length - 1 ? "root" : "intermediate";
+    const role: ChainRole = i === 0 ? "leaf" : p.selfIssued && i === ordered.length - 1 ? "root" : "intermediate";
     chain.push(certEntry(p, role, at, item));
   });
   for (const c of unique) {
-    if (!pathFps.has(c.view.fingerprintSha256)) chain.push(certEntry(c.view, c === leaf ? "leaf" : "unrelated", at, c));
+    if (!pathFps.has(c.view.fingerprintSha256)) chain.push(certEntry(c.view, c === leaf ? "leaf" : complete ? "unrelated" : c.view.selfSigned ? "root" : "intermediate", at, c));
   }
 
   // ---- corrected file: only when every structural fault is one we can repair mechanically
@@ -869,6 +873,19 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
     return { leaf, correctedPem: ordered.map((p) => pemOf(p.der)).join("") };
   }
   return { leaf };
+}
+
+/** Leaf, then each uploaded certificate whose subject is the previous one's issuer (no loops). */
+function nameChain(leaf: CertView, certs: CertView[]): CertView[] {
+  const out = [leaf];
+  let current = leaf;
+  while (!current.selfIssued) {
+    const next = certs.find((c) => c.subject === current.issuer && !out.includes(c));
+    if (!next) break;
+    out.push(next);
+    current = next;
+  }
+  return out;
 }
 
 const ROLE_OIDS: Record<string, string> = {
