@@ -10,8 +10,7 @@ import S3rver from "s3rver";
 import type { Config } from "../config";
 import { EmbeddedError } from "./errors";
 
-/** s3rver's built-in account: the SDK must sign with these (they guard nothing; loopback only). */
-export const EMBEDDED_S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+export { EMBEDDED_S3_CREDENTIALS } from "./constants";
 
 export type EmbeddedS3 = { endpoint: string; port: number; directory: string; stop(): Promise<void> };
 
