@@ -22,7 +22,7 @@ const STRICT = {
   description: "Test program",
   source: { provider: "Certdesk tests", document: "rules.test.ts" },
   rules: {
-    submission: { chain: "required", csr: "optional", csrPurposes: [], encodings: ["pem"], archive: "accepted" },
+    submission: { chain: "required", csr: "optional", csrPurposes: [] as string[], encodings: ["pem"], archive: "accepted" },
     issuance: "ca-issued",
     root: "required",
     keyAlgorithms: [
