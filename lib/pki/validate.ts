@@ -230,7 +230,10 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathResul
       tooLong ??= [...path];
       return false;
     }
-    const candidates = bySubject.get(cur.cert.issuer.key) ?? [];
+    const candidates = (bySubject.get(cur.cert.issuer.key) ?? []).filter(
+      // Loop protection: a certificate (same name and key) never appears twice in one path.
+      (cand) => !path.some((p) => p.cert === cand.cert || (p.cert.subject.key === cand.cert.subject.key && bytesEqual(p.cert.spki, cand.cert.spki))),
+    );
     if (candidates.length === 0) deadEnds.push(cur);
     // Prefer candidates whose key identifier matches, but try every one (RFC 4158 §3.5).
     const ordered = cur.cert.authorityKeyId
@@ -240,10 +243,6 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathResul
       if (completePaths >= MAX_COMPLETE_PATHS || signatureChecks >= MAX_SIGNATURE_CHECKS) {
         budgetExhausted = true;
         return false;
-      }
-      // Loop protection: a certificate (same name and key) never appears twice in one path.
-      if (path.some((p) => p.cert === cand.cert || (p.cert.subject.key === cand.cert.subject.key && bytesEqual(p.cert.spki, cand.cert.spki)))) {
-        continue;
       }
       if (cur.cert.authorityKeyId && cand.cert.subjectKeyId && !bytesEqual(cur.cert.authorityKeyId, cand.cert.subjectKeyId)) {
         rejections.push({ child: cur, candidate: cand, code: "CHAIN_INCOMPLETE", reason: "its subject key identifier does not match the authority key identifier" });

@@ -315,6 +315,8 @@ export type MintCrlOptions = {
   extensions?: Extension[];
   signatureHash?: SignatureHash;
   corruptSignature?: boolean;
+  /** cRLNumber (RFC 5280 §5.2.3 MUST); false leaves it out. Default 1. */
+  crlNumber?: number | false;
 };
 
 /** Mints a CRL signed by `issuer`. */
@@ -328,7 +330,7 @@ export async function mintCrl(opts: MintCrlOptions): Promise<{ der: Bytes; pem: 
       nextUpdate: opts.nextUpdate ?? new Date(thisUpdate.getTime() + 30 * DAY),
       signingAlgorithm: algorithm,
       signingKey: key,
-      extensions: opts.extensions,
+      extensions: [...(opts.crlNumber === false ? [] : [new Extension("2.5.29.20", false, encodeTlv(0x02, Uint8Array.of(opts.crlNumber ?? 1)))]), ...(opts.extensions ?? [])],
       entries: (opts.revoked ?? []).map((r) => ({ serialNumber: r.serialNumber, revocationDate: r.date ?? thisUpdate, reason: r.reason })),
     },
     crypto,
