@@ -21,11 +21,10 @@ let ica: TestCert;
 let leaf: TestCert;
 
 beforeAll(async () => {
-  ({ root, intermediates: [ica] = [], leaf } = await mintChain({ label: "validate", keys: EC, leafSans: [{ kind: "DNS", value: "client.acme.example" }] }) as {
-    root: TestCert;
-    intermediates: TestCert[];
-    leaf: TestCert;
-  });
+  const chain = await mintChain({ label: "validate", keys: EC, leafSans: [{ kind: "DNS", value: "client.acme.example" }] });
+  root = chain.root;
+  ica = chain.intermediates[0]!;
+  leaf = chain.leaf;
 });
 
 function codes(r: PathResult): string[] {
