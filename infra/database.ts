@@ -15,6 +15,7 @@ export function backupRetentionDays(production: boolean): number {
 
 export function createDatabase(options: { production: boolean; vpc: unknown }) {
   const { production, vpc } = options;
+  const finalSnapshotIdentifier = `certdesk-${$app.stage}-final`;
   return new sst.aws.Aurora("Database", {
     engine: "postgres",
     database: "certdesk",
@@ -30,7 +31,7 @@ export function createDatabase(options: { production: boolean; vpc: unknown }) {
         // SST skips the final snapshot by default; production keeps one and refuses deletion.
         args.deletionProtection = production;
         args.skipFinalSnapshot = !production;
-        if (production) args.finalSnapshotIdentifier = `certdesk-${$app.stage}-final`;
+        if (production) args.finalSnapshotIdentifier = finalSnapshotIdentifier;
       },
     },
   });
