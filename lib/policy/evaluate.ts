@@ -49,6 +49,8 @@ export type Verdict = {
   /** The corrected PEM chain (leaf first), offered when order, duplicates, root presence or encoding were the only structural faults. */
   correctedPem?: string;
   program: { id: string; version: number };
+  /** The upload must not be stored (a private key was in it, or an archive was unsafe): from intake. */
+  refused: boolean;
 };
 
 export type EvaluateOptions = {
@@ -318,21 +320,22 @@ export async function evaluateUpload(opts: EvaluateOptions): Promise<Verdict> {
     const outcome = await evaluateChain({ ...opts, partner, crypto, certs, findings, chain });
     leaf = outcome.leaf;
     if (outcome.correctedPem !== undefined) {
-      const result = finish(program, findings, chain);
+      const result = finish(program, findings, chain, intake.refused);
       return { ...result, correctedPem: outcome.correctedPem };
     }
   }
   if (sub.csr !== "refused") evaluateCsrs({ program, partner, csrs, leaf, findings, chain });
-  return finish(program, findings, chain);
+  return finish(program, findings, chain, intake.refused);
 }
 
-function finish(program: Program, findings: Finding[], chain: ChainEntry[]): Verdict {
+function finish(program: Program, findings: Finding[], chain: ChainEntry[], refused: boolean): Verdict {
   const merged = dedupe(findings);
   return {
     verdict: merged.some((f) => f.severity === "error") ? "rejected" : "accepted",
     findings: sortFindings(merged),
     chain,
     program: { id: program.id, version: program.version },
+    refused,
   };
 }
 

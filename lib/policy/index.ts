@@ -68,6 +68,7 @@ export async function checkUpload(opts: CheckUploadOptions): Promise<Verdict> {
       ],
       chain: [],
       program: { id: opts.program.id, version: opts.program.version },
+      refused: false,
     };
   }
 }
