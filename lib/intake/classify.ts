@@ -1,7 +1,7 @@
 import type { Finding } from "../pki/findings";
 import { readTop, shapeOf, type DerShape } from "./der-shape";
 import { FIX, describe, finding, type Location } from "./messages";
-import { isPrivateKeyLabel, scanPem, splitLines } from "./pem";
+import { decodeBase64, isPrivateKeyLabel, scanPem, splitLines } from "./pem";
 import type { ItemFormat } from "./types";
 
 /** One certificate or CSR found in one file or archive entry. */
@@ -60,24 +60,27 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
   return startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]);
 }
 
-/** What kind of archive the bytes are, by magic, for nested-archive detection. */
+/**
+ * What kind of archive the bytes are, by magic, for nested-archive detection.
+ * Only signatures long or binary enough not to fire on an ordinary text file
+ * (a README must never be refused as a "nested archive").
+ */
 export function archiveKind(bytes: Uint8Array): string | undefined {
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]) || startsWith(bytes, [0x50, 0x4b, 0x07, 0x08])) return "zip";
-  if (startsWith(bytes, [0x1f, 0x8b])) return "gzip";
-  if (startsWith(bytes, [0x42, 0x5a, 0x68])) return "bzip2";
+  if (startsWith(bytes, [0x1f, 0x8b, 0x08])) return "gzip";
+  if (startsWith(bytes, [0x42, 0x5a, 0x68]) && bytes[3]! >= 0x31 && bytes[3]! <= 0x39 && startsWith(bytes, [0x31, 0x41, 0x59, 0x26, 0x53, 0x59], 4)) return "bzip2";
   if (startsWith(bytes, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return "7z";
   if (startsWith(bytes, [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07])) return "rar";
   if (startsWith(bytes, [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])) return "xz";
   if (startsWith(bytes, [0x28, 0xb5, 0x2f, 0xfd])) return "zstd";
-  if (startsWith(bytes, [0x75, 0x73, 0x74, 0x61, 0x72], 257)) return "tar";
-  if (startsWith(bytes, [0x4d, 0x53, 0x43, 0x46])) return "cab";
+  if (startsWith(bytes, [0x75, 0x73, 0x74, 0x61, 0x72], 257) && (bytes[262] === 0 || bytes[262] === 0x20)) return "tar";
+  if (startsWith(bytes, [0x4d, 0x53, 0x43, 0x46, 0, 0, 0, 0])) return "cab";
   if (startsWith(bytes, [0x2a, 0x2a, 0x41, 0x43, 0x45, 0x2a, 0x2a], 7)) return "ace";
   if (startsWith(bytes, [0x21, 0x3c, 0x61, 0x72, 0x63, 0x68, 0x3e, 0x0a])) return "ar/deb";
   if (startsWith(bytes, [0xed, 0xab, 0xee, 0xdb])) return "rpm";
-  if (startsWith(bytes, [0x60, 0xea])) return "arj";
-  if (startsWith(bytes, [0x2d, 0x6c, 0x68], 2)) return "lzh";
-  if (startsWith(bytes, [0x30, 0x37, 0x30, 0x37, 0x30])) return "cpio";
-  if (startsWith(bytes, [0x5d, 0x00, 0x00])) return "lzma";
+  if (startsWith(bytes, [0x60, 0xea]) && !looksLikeText(bytes)) return "arj";
+  if (startsWith(bytes, [0x2d, 0x6c, 0x68], 2) && bytes[6] === 0x2d && !looksLikeText(bytes)) return "lzh";
+  if (startsWith(bytes, [0x43, 0x44, 0x30, 0x30, 0x31], 0x8001)) return "iso";
   return undefined;
 }
 
@@ -232,6 +235,15 @@ class Collector {
   }
 }
 
+const EMBEDDED_KEY_RE = /-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY\s*-{3,}|PuTTY-User-Key-File-\d/;
+
+function latin1(bytes: Uint8Array): string {
+  // Chunked: String.fromCharCode has an argument-count limit.
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
@@ -246,6 +258,9 @@ export function classifyBytes(bytes: Uint8Array, where: Location, options: Class
   const out = new Collector(where, options);
   try {
     classifyInto(out, bytes);
+    // Last line of defence: PEM key armour anywhere in the bytes (inside JSON strings with \n escapes,
+    // an RTF or uncompressed PDF, mid-line) that no parser above recognised as a key block.
+    if (!out.privateKey && EMBEDDED_KEY_RE.test(latin1(bytes))) out.key("a PEM private key embedded in the file");
   } catch {
     // Defence in depth: a bug here must become a finding, not a 500 (and never echo the exception: it may quote input).
     out.problem("FORMAT_UNRECOGNIZED", `${out.at} could not be read.`, FIX.sendCertificates);
@@ -278,8 +293,9 @@ function classifyInto(out: Collector, bytes: Uint8Array): void {
 
   if (bytes[0] === 0x30) {
     const first = readTop(bytes);
-    if ("tlv" in first) return classifyDer(out, bytes);
-    if (!looksLikeText(bytes)) {
+    // A text file can start with "0" (0x30): DER only when it is not text, or reads as something known.
+    if ("tlv" in first && (!looksLikeText(bytes) || shapeOf(bytes, first.tlv).kind !== "unknown")) return classifyDer(out, bytes);
+    if (!("tlv" in first) && !looksLikeText(bytes)) {
       out.problem(
         "FORMAT_UNRECOGNIZED",
         `${out.at} starts like DER-encoded data (a certificate, CSR or PKCS#7 file) but is damaged or cut short (${first.error}).`,
@@ -372,7 +388,13 @@ function classifyText(out: Collector, text: string): void {
   }
   if (lines.some((l) => isPrivateKeyLabel(l) && /BEGIN/.test(l))) return out.key("a private key block");
   const compact = text.replace(/\s+/g, "");
-  if (compact.length >= 64 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.startsWith("MI")) {
+  if (compact.length >= 64 && compact.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.startsWith("MI")) {
+    // Bare base64 of a key is still a key: look at what it decodes to (and wipe our copy).
+    const decoded = decodeBase64(compact);
+    const top = readTop(decoded);
+    const keyShape = "tlv" in top ? shapeOf(decoded, top.tlv) : undefined;
+    decoded.fill(0);
+    if (keyShape?.kind === "private-key") return out.key(`${keyShape.what}, as base64 without PEM armour`);
     out.problem("FORMAT_PEM_MALFORMED", `${cap(out.at)} holds base64 data without -----BEGIN / -----END lines.`, "Add the armour lines: put `-----BEGIN CERTIFICATE-----` before the base64 and `-----END CERTIFICATE-----` after it (or re-export the certificate as PEM).");
     return;
   }

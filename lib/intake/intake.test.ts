@@ -98,6 +98,12 @@ describe("intake: certificates and CSRs in every accepted encoding", () => {
     expect(r.findings).toEqual([]);
   });
 
+  it("reads PEM text that starts with a '0' (0x30, the DER SEQUENCE tag)", async () => {
+    const r = await intake([file("chain.txt", `0 notes before the certificate\n${R3_PEM}`)]);
+    expect(r.findings).toEqual([]);
+    expect(r.items).toHaveLength(1);
+  });
+
   it("accepts UTF-16 text as written by PowerShell redirection", async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(R3_PEM, "utf16le")]);
     const r = await intake([file("r3.pem", new Uint8Array(utf16))]);
@@ -125,6 +131,13 @@ describe("intake: zip archives", () => {
       "chain/bundle.p7b:pkcs7-der",
     ]);
     expect(r.items.every((i) => i.source.file === "partner.zip")).toBe(true);
+  });
+
+  it("does not mistake text that happens to start like an archive signature for a nested archive", async () => {
+    const zip = await zipOf({ "README": "070701 is our partner number\n", "notes.txt": "BZh9 -lh5- ustar\n", "r3.pem": R3_PEM });
+    const r = await intake([file("ok.zip", zip)]);
+    expect(errors(r)).toEqual([]);
+    expect(r.items).toHaveLength(1);
   });
 
   it("reads stored (uncompressed) entries too", async () => {

@@ -57,6 +57,10 @@ const KEYS: KeyCase[] = (() => {
   addDer("ec-sec1.der", der(ec.privateKey.export({ type: "sec1", format: "der" })));
   addDer("ec-pkcs8.der", der(ec.privateKey.export({ type: "pkcs8", format: "der" })));
   addDer("bundle.pfx", pkcs12());
+  const p8pem = pem(ec.privateKey.export({ type: "pkcs8", format: "pem" }));
+  // A key pasted into JSON (escaped newlines), and bare base64 without armour.
+  addPem("config.json", JSON.stringify({ tls: { key: p8pem } }));
+  cases.push({ name: "key.b64", bytes: new TextEncoder().encode(p8pem.replace(/-----[^-]+-----/g, "")), secret: p8pem });
   // A key disguised under a certificate label is found by its structure.
   const p8 = der(ec.privateKey.export({ type: "pkcs8", format: "der" }));
   cases.push({ name: "disguised.crt", bytes: new TextEncoder().encode(wrap("CERTIFICATE", p8)), secret: p8 });
