@@ -116,18 +116,27 @@ export const OID = {
   anyExtendedKeyUsage: "2.5.29.37.0",
 } as const;
 
+const CERT_LABELS = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"];
 const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
 
 /** Decodes the first PEM block (any label) to DER, or returns DER input unchanged. */
 export function pemToDer(input: string | Uint8Array, labels?: readonly string[]): Uint8Array {
   if (typeof input !== "string") {
     // A PEM file given as bytes: decode it as text.
-    if (input.length > 10 && input[0] === 0x2d && input[1] === 0x2d) return pemToDer(latin1(input), labels);
+    // Bytes not starting with a DER SEQUENCE may be PEM (possibly with text or a BOM before it).
+    if (input.length > 10 && input[0] !== 0x30) return pemToDer(latin1(input), labels);
     return input;
   }
-  const m = PEM_RE.exec(input);
-  if (!m) throw new CertificateParseError("not PEM: no -----BEGIN … ----- block");
-  if (labels && !labels.includes(m[1]!)) throw new CertificateParseError(`unexpected PEM label ${m[1]}`);
+  // The first block with an accepted label: text, keys or other blocks may come before it.
+  let m: RegExpExecArray | null = null;
+  const re = new RegExp(PEM_RE.source, "g");
+  for (let x = re.exec(input); x; x = re.exec(input)) {
+    if (!labels || labels.includes(x[1]!)) {
+      m = x;
+      break;
+    }
+  }
+  if (!m) throw new CertificateParseError(labels ? `no PEM block labelled ${labels.join(" or ")}` : "not PEM: no -----BEGIN … ----- block");
   const body = m[2]!.replace(/[\r\n\t ]+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new CertificateParseError("PEM body is not base64");
   return new Uint8Array(Buffer.from(body, "base64"));
@@ -166,14 +175,14 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
   if (typeof input === "string") {
     const hit = byString.get(input);
     if (hit) return hit;
-    const parsed = parseDer(pemToDer(input));
+    const parsed = parseDer(pemToDer(input, CERT_LABELS));
     if (byString.size >= STRING_CACHE_LIMIT) byString.delete(byString.keys().next().value!);
     byString.set(input, parsed);
     return parsed;
   }
   const hit = byObject.get(input);
   if (hit) return hit;
-  const parsed = parseDer(pemToDer(input));
+  const parsed = parseDer(pemToDer(input, CERT_LABELS));
   byObject.set(input, parsed);
   return parsed;
 }
@@ -197,7 +206,8 @@ function parseStructure(der: Uint8Array): ParsedCertificate {
   const sigAlg = parseAlgorithm(der, expectTag(sigAlgTlv, 0x30, "signatureAlgorithm"));
   const sigBits = expectTag(sigTlv, 0x03, "signature BIT STRING");
   const sigContent = content(der, sigBits);
-  if (sigContent.length < 1 || sigContent[0] !== 0) throw new CertificateParseError("signature BIT STRING has unused bits");
+  // A signature BIT STRING with unused bits is malformed but readable; its signature simply will not verify.
+  if (sigContent.length < 1) throw new CertificateParseError("empty signature");
 
   const f = children(der, tbsTlv!);
   let i = 0;
@@ -205,7 +215,9 @@ function parseStructure(der: Uint8Array): ParsedCertificate {
   if (f[i]?.tag === 0xa0) {
     const v = expectTag(children(der, f[i]!)[0], 0x02, "version");
     const vb = content(der, v);
-    if (vb.length !== 1 || vb[0]! > 2) throw new CertificateParseError("invalid certificate version");
+    // Versions beyond v3 (pyca invalid_version.pem) are reported as-is rather than refused: inspection
+    // must read what OpenSSL reads; validation refuses anything but v3 for CAs.
+    if (vb.length !== 1 || vb[0]! & 0x80) throw new CertificateParseError("invalid certificate version");
     version = vb[0]! + 1;
     i++;
   }
@@ -225,7 +237,7 @@ function parseStructure(der: Uint8Array): ParsedCertificate {
   while (f[i] && (f[i]!.tag === 0x81 || f[i]!.tag === 0xa1 || f[i]!.tag === 0x82 || f[i]!.tag === 0xa2)) i++;
   const extensions: Extension[] = [];
   if (f[i]?.tag === 0xa3) {
-    if (version !== 3) throw new CertificateParseError("extensions in a non-v3 certificate");
+    if (version < 3) throw new CertificateParseError("extensions in a v1/v2 certificate");
     const seq = expectTag(children(der, f[i]!)[0], 0x30, "Extensions");
     for (const e of children(der, seq)) {
       const parts = children(der, expectTag(e, 0x30, "Extension"));

@@ -107,7 +107,12 @@ export function decodeTime(buf: Uint8Array, tlv: Tlv): Date {
   if (tlv.tag === 0x17) {
     // RFC 5280: YYMMDDHHMMSSZ; YY >= 50 → 19YY. Seconds-less forms appear in old certs; accept them.
     m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s);
-    if (!m) throw new DerError("bad UTCTime");
+    if (!m) {
+      // Seen in the wild (pyca badasn1time.pem): a four-digit year in a UTCTime. OpenSSL reads it; so do we.
+      const g = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+      if (g) return utc(Number(g[1]), g[2]!, g[3]!, g[4]!, g[5]!, g[6]!, undefined);
+      throw new DerError("bad UTCTime");
+    }
     const yy = Number(m[1]);
     return utc(yy >= 50 ? 1900 + yy : 2000 + yy, m[2]!, m[3]!, m[4]!, m[5]!, m[6] ?? "0", undefined);
   }
