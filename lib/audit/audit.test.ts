@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { asc, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { auditEvents } from "../db/schema";
 import { setupTestDatabase } from "../db/testing";
-import { GENESIS_HASH, recordAudit, verifyAuditChain, type AuditEventInput } from "./index";
+import { GENESIS_HASH, hashAuditEvent, recordAudit, verifyAuditChain, type AuditEventInput } from "./index";
 
 const t = setupTestDatabase();
 const onServer = Boolean(process.env.TEST_DATABASE_URL);
@@ -62,10 +62,15 @@ describe(`audit trail (${onServer ? "PostgreSQL server" : "PGlite"})`, () => {
       await recordDay(tx);
       await tamper(tx, sql`update audit_events set details = jsonb_set(details, '{files}', '3') where seq = 4`);
       expect(await verifyAuditChain(tx)).toMatchObject({ ok: false, firstBadSeq: 4 });
-      // Even with a fresh, valid-looking hash on event 4, event 5 still points at the old one.
-      await tamper(tx, sql`update audit_events set hash = repeat('a', 64) where seq = 4`);
-      const result = await verifyAuditChain(tx);
-      expect(result).toMatchObject({ ok: false, firstBadSeq: 4 });
+      // The editor recomputes event 4's hash to match its new contents: event 5 still points at the old one.
+      const [edited] = await tx.select().from(auditEvents).where(eq(auditEvents.seq, 4));
+      await tamper(tx, sql`update audit_events set hash = ${hashAuditEvent(edited!)} where seq = 4`);
+      expect(await verifyAuditChain(tx)).toMatchObject({
+        ok: false,
+        count: 4,
+        firstBadSeq: 5,
+        reason: expect.stringMatching(/event 5 does not follow event 4/),
+      });
     }));
 
   it("finds a removed event in the middle, and at the start", () =>
