@@ -20,6 +20,12 @@ import type { Secrets } from "./secrets";
  */
 export const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
 
+/**
+ * Left out of the jobs' and migrator's bundles: the embedded database (WASM; never opened in
+ * aws mode) and pg's optional native binding (not installed; pg falls back to pure JS).
+ */
+export const BUNDLE_EXTERNALS = ["@electric-sql/pglite", "pg-native"];
+
 export function runtimeEnvironment(options: {
   publicUrl: unknown;
   emailFrom: string;

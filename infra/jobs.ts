@@ -7,6 +7,7 @@
  * the function's logs and error metrics) rather than pretend to succeed.
  */
 import type { JobName } from "../lib/jobs/lambda";
+import { BUNDLE_EXTERNALS } from "./environment";
 
 /**
  * When each job runs (EventBridge expressions, UTC). Keyed by `JobName`, so adding a job
@@ -38,7 +39,7 @@ export function createJobs(options: { vpc: unknown; link: unknown[]; environment
     // Jobs are idempotent and the next scheduled run catches up; async retries would only
     // multiply a failure (and its alarms) within the same minute.
     retries: 0,
-    nodejs: { esbuild: { external: ["@electric-sql/pglite"] } },
+    nodejs: { esbuild: { external: BUNDLE_EXTERNALS } },
   });
   const crons = (Object.keys(JOB_SCHEDULES) as JobName[]).map(
     (job) =>

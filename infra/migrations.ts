@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { BUNDLE_EXTERNALS } from "./environment";
 
 export const MIGRATIONS_FOLDER = "lib/db/migrations";
 
@@ -39,8 +40,7 @@ export function createMigrator(options: {
     environment: options.environment,
     // Lambda's working directory is the bundle root, where lib/db/client.ts looks for them.
     copyFiles: [{ from: MIGRATIONS_FOLDER, to: MIGRATIONS_FOLDER }],
-    // The embedded database is never opened in aws mode; keep its WASM out of the bundle.
-    nodejs: { esbuild: { external: ["@electric-sql/pglite"] } },
+    nodejs: { esbuild: { external: BUNDLE_EXTERNALS } },
   });
   const invocation = new aws.lambda.Invocation("MigrateOnDeploy", {
     functionName: migrator.name,

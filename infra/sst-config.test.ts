@@ -292,6 +292,12 @@ describe("production stage", () => {
       expect(jobs.args.environment).toEqual(site.args.environment);
       expect(jobs.args.vpc).toBe(site.args.vpc);
     });
+
+    it("bundles the Lambdas without the embedded database and pg's optional native binding", () => {
+      for (const name of ["Jobs", "Migrator"]) {
+        expect(only(resources, "sst.aws.Function", name).args.nodejs.esbuild.external).toEqual(["@electric-sql/pglite", "pg-native"]);
+      }
+    });
   });
 
   it("returns the operator's handles as outputs", () => {
