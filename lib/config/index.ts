@@ -102,11 +102,17 @@ export class ConfigError extends Error {
  * const config = loadConfig(process.env); // local defaults when CERTDESK_MODE is unset
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
-  const mode = env[ENV.mode] ?? "local";
+  const mode = env[ENV.mode]?.trim() || "local";
   if (mode !== "local" && mode !== "aws") {
     throw new ConfigError([`${ENV.mode}: must be "local" or "aws", got "${mode}"`]);
   }
-  const input = { ...env, [ENV.mode]: mode };
+  // An empty variable (`FOO=` in a .env file or a compose file) means "not set": the local
+  // default applies, and in aws mode it is reported as missing rather than as malformed.
+  const input: Record<string, string | undefined> = { [ENV.mode]: mode };
+  for (const name of Object.values(ENV)) {
+    const value = env[name];
+    if (name !== ENV.mode && value !== undefined && value.trim() !== "") input[name] = value;
+  }
   if (mode === "local") {
     const parsed = localSchema.safeParse(input);
     if (!parsed.success) throw new ConfigError(describe(parsed.error));
