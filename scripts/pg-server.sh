@@ -5,6 +5,7 @@
 #   scripts/pg-server.sh start   # installs (Debian, root) if needed, initdb once, starts; prints the URL
 #   scripts/pg-server.sh url     # prints the URL
 #   scripts/pg-server.sh stop    # stops the server (data kept for the next start)
+#   scripts/pg-server.sh status  # exit 0 when the server is running
 #
 # Env: CERTDESK_PG_PORT (55432), CERTDESK_PG_DIR (/tmp/certdesk-ci-pg), CERTDESK_PG_DB (certdesk_test).
 set -euo pipefail
@@ -103,8 +104,9 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   url) echo "$URL" ;;
+  status) is_running ;;
   *)
-    echo "usage: $0 start|stop|url" >&2
+    echo "usage: $0 start|stop|status|url" >&2
     exit 2
     ;;
 esac
