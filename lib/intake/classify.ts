@@ -138,9 +138,13 @@ function javaKeystore(bytes: Uint8Array): "keys" | "certificates-only" | "unread
 }
 
 /** Collects items and findings for one file or entry. */
+/** Per file or entry: enough to fix the file, not a flood (1 MiB of empty PEM blocks is 35,000 of them). */
+const MAX_FINDINGS_PER_FILE = 25;
+
 class Collector {
   readonly items: FoundItem[] = [];
-  readonly findings: Finding[] = [];
+  private readonly list: Finding[] = [];
+  private suppressed = 0;
   privateKey = false;
   recognised = false;
 
@@ -153,6 +157,17 @@ class Collector {
     return describe(this.where);
   }
 
+  private push(f: Finding): void {
+    if (this.list.length < MAX_FINDINGS_PER_FILE) this.list.push(f);
+    else this.suppressed++;
+  }
+
+  get findings(): Finding[] {
+    if (this.suppressed === 0) return this.list;
+    const worst = this.list.some((f) => f.severity === "error") ? "error" : "warning";
+    return [...this.list, finding("FORMAT_UNRECOGNIZED", worst, `${cap(this.at)} has ${this.suppressed} more problems like these (not listed).`, FIX.sendCertificates)];
+  }
+
   item(kind: FoundItem["kind"], source: Uint8Array, start: number, end: number, format: ItemFormat): void {
     this.recognised = true;
     this.items.push({ kind, der: source.slice(start, end), format, index: this.items.length });
@@ -160,8 +175,10 @@ class Collector {
 
   key(what: string): void {
     this.recognised = true;
+    const first = !this.privateKey;
     this.privateKey = true;
-    this.findings.push(
+    // The first key is always reported, however many other problems came before it.
+    (first ? (f: Finding) => this.list.push(f) : (f: Finding) => this.push(f))(
       finding(
         "PRIVATE_KEY_PRESENT",
         "error",
@@ -174,16 +191,16 @@ class Collector {
 
   problem(code: "FORMAT_UNRECOGNIZED" | "FORMAT_PEM_MALFORMED" | "CERTIFICATE_MALFORMED", message: string, fix: string, severity: "error" | "warning" = "error"): void {
     this.recognised = true;
-    this.findings.push(finding(code, severity, message, fix));
+    this.push(finding(code, severity, message, fix));
   }
 
   /** Something we can name but not use; inside an archive it is skipped, as a file it is an error. */
   unusable(what: string, fix: string = FIX.sendCertificates): void {
     if (this.options.inArchive) {
-      this.findings.push(finding("FORMAT_UNRECOGNIZED", "info", `${this.at} was skipped: it is ${what}.`));
+      this.push(finding("FORMAT_UNRECOGNIZED", "info", `${this.at} was skipped: it is ${what}.`));
       return;
     }
-    this.findings.push(finding("FORMAT_UNRECOGNIZED", "error", `${this.at} is ${what}, not a certificate, CSR, PKCS#7 file or zip archive.`, fix));
+    this.push(finding("FORMAT_UNRECOGNIZED", "error", `${this.at} is ${what}, not a certificate, CSR, PKCS#7 file or zip archive.`, fix));
   }
 
   /** Handles one DER value by its structure; `where` names a PEM block when there is one. */

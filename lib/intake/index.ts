@@ -16,6 +16,7 @@ export const DEFAULT_LIMITS: Readonly<IntakeLimits> = Object.freeze({
   maxEntryBytes: MIB,
   maxTotalBytes: MIB,
   maxRatio: 100,
+  maxItems: 100,
 });
 
 /**
@@ -121,6 +122,19 @@ export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits
       // Defence in depth: never let a parser bug escape as an exception (and never echo its text).
       findings.push(finding("FORMAT_UNRECOGNIZED", "error", `"${displayName(file.name)}" could not be read.`, FIX.sendCertificates));
     }
+  }
+
+  const maxItems = l.maxItems ?? DEFAULT_LIMITS.maxItems!;
+  if (items.length > maxItems) {
+    findings.push(
+      finding(
+        "UPLOAD_TOO_LARGE",
+        "error",
+        `The upload holds ${items.length} certificates and CSRs; at most ${maxItems} are accepted. Only the first ${maxItems} were looked at.`,
+        "Upload only your chain (leaf, intermediates, root) or your CSRs, not a whole certificate store.",
+      ),
+    );
+    items.length = maxItems;
   }
 
   const formats: ItemFormat[] = [];

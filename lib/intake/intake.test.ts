@@ -277,6 +277,30 @@ describe("intake: unrecognisable and malformed input", () => {
     expect(r.findings[0]!.message).toMatch(/revocation list/);
   });
 
+  it("inflates a large multi-chunk Deflate entry exactly (100+ KB of PEM)", async () => {
+    const many = Array.from({ length: 60 }, () => R3_PEM).join("");
+    const r = await intake([file("big.zip", await zipOf({ "all.pem": many }))]);
+    expect(r.findings).toEqual([]);
+    expect(r.items).toHaveLength(60);
+  });
+
+  it("caps the number of certificates (a CPU bomb for path building)", async () => {
+    const many = Array.from({ length: 12 }, () => R3_PEM).join("");
+    const r = await intake([file("store.pem", many)], { maxItems: 10 });
+    expect(r.items).toHaveLength(10);
+    expect(r.findings.map((f) => f.code)).toEqual(["UPLOAD_TOO_LARGE"]);
+    expect(r.findings[0]!.message).toMatch(/12 certificates and CSRs; at most 10/);
+  });
+
+  it("caps findings per file and still reports a private key that comes after the flood", async () => {
+    const flood = "-----BEGIN FOO-----\n-----END FOO-----\n".repeat(200) + "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    const r = await intake([file("flood.pem", flood)]);
+    expect(r.findings.length).toBeLessThanOrEqual(27);
+    expect(r.findings.map((f) => f.code)).toContain("PRIVATE_KEY_PRESENT");
+    expect(r.findings.at(-1)!.message).toMatch(/\d+ more problems like these/);
+    expect(r.refused).toBe(true);
+  });
+
   it("refuses an upload over the size limit", async () => {
     const r = await intake([file("a.pem", new Uint8Array(600_000)), file("b.pem", new Uint8Array(600_000))]);
     expect(codes(r)).toEqual(["UPLOAD_TOO_LARGE"]);

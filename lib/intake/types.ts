@@ -38,6 +38,11 @@ export type IntakeLimits = {
   maxTotalBytes: number;
   /** Uncompressed ÷ compressed for one entry. Default 100. */
   maxRatio: number;
+  /**
+   * Certificates and CSRs over the whole upload. Default 100. Path building compares
+   * candidates pairwise, so thousands of tiny certificates in 1 MiB would be a CPU bomb.
+   */
+  maxItems?: number;
 };
 
 export type IntakeResult = {

@@ -393,7 +393,17 @@ type Inflated = { kind: "ok"; bytes: Uint8Array } | { kind: "over"; produced: nu
  * exactly the bytes we validated, under a name we chose.
  */
 async function inflateCounted(compressed: Uint8Array, declaredSize: number, cap: number): Promise<Inflated> {
-  const zip = await JSZip.loadAsync(singleEntryZip(compressed, declaredSize));
+  const mini = singleEntryZip(compressed, declaredSize);
+  try {
+    return await inflateMini(mini, cap);
+  } finally {
+    // Our copy of the compressed entry may hold a key: wipe it once inflating is over.
+    mini.fill(0);
+  }
+}
+
+async function inflateMini(mini: Uint8Array, cap: number): Promise<Inflated> {
+  const zip = await JSZip.loadAsync(mini);
   const file = zip.file("e") as unknown as { internalStream(type: "uint8array"): JSZip.JSZipStreamHelper<Uint8Array> } | null;
   if (!file) return { kind: "corrupt" };
   return new Promise<Inflated>((resolve) => {
@@ -416,7 +426,8 @@ async function inflateCounted(compressed: Uint8Array, declaredSize: number, cap:
         settle({ kind: "over", produced });
         return;
       }
-      chunks.push(chunk.slice());
+      // Kept as is (pako hands over a fresh buffer per chunk) and wiped after concatenation.
+      chunks.push(chunk);
     });
     helper.on("error", () => settle({ kind: "corrupt" }));
     helper.on("end", () => {
