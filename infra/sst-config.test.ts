@@ -238,6 +238,14 @@ describe("production stage", () => {
       expect(site.args.domain).toEqual({ name: "certdesk.example-bank.com" });
     });
 
+    it("ships the committed migrations with the server function, where lib/db looks for them", () => {
+      const site = only(resources, "sst.aws.Nextjs", "Web");
+      expect(applyTransform(site.args.transform?.server, {})).toEqual({
+        copyFiles: [{ from: "lib/db/migrations", to: "lib/db/migrations" }],
+      });
+      expect(site.args.server.timeout).toBe("60 seconds");
+    });
+
     it("gets the runtime settings under lib/config's names, pointing at those resources", () => {
       const environment = only(resources, "sst.aws.Nextjs", "Web").args.environment as Record<string, string>;
       expect(environment).toMatchObject({

@@ -4,6 +4,7 @@
  * under `/tmp` (lib/config's aws data dir is `/tmp/certdesk`); everything durable goes to
  * S3 or Aurora.
  */
+import { MIGRATIONS_FOLDER } from "./migrations";
 import type { DeploySettings } from "./settings";
 
 export function createPortal(options: {
@@ -25,7 +26,15 @@ export function createPortal(options: {
       domain: settings.certificateArn
         ? { name: settings.domain, dns: false, cert: settings.certificateArn }
         : { name: settings.domain },
-      server: { runtime: "nodejs22.x", memory: "1024 MB", timeout: "30 seconds" },
+      // 60 s is CloudFront's limit: the first request after a day's pause waits ~30 s for Aurora.
+      server: { runtime: "nodejs22.x", memory: "1024 MB", timeout: "60 seconds" },
+      transform: {
+        server: (args: { copyFiles?: { from: string; to: string }[] }) => {
+          // lib/db's getDb() re-checks the migrations (a no-op after the deploy's migrator ran)
+          // from <cwd>/lib/db/migrations; Next's standalone trace does not copy SQL files.
+          args.copyFiles = [...(args.copyFiles ?? []), { from: MIGRATIONS_FOLDER, to: MIGRATIONS_FOLDER }];
+        },
+      },
     },
     { dependsOn: options.after },
   );
