@@ -360,6 +360,18 @@ describe("deploy settings", () => {
     expect(only(resources, "sst.aws.Nextjs").args.environment[ENV.emailFrom]).toBe("Certdesk <ops@example.org>");
   });
 
+  it("refuses a certificate outside us-east-1, which CloudFront cannot use", async () => {
+    const attempt = evaluateSstConfig({
+      stage: "staging",
+      env: {
+        CERTDESK_DEPLOY_DOMAIN: "certdesk.example.org",
+        CERTDESK_DEPLOY_EMAIL_SENDER: "example.org",
+        CERTDESK_DEPLOY_CERT_ARN: "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100",
+      },
+    });
+    await expect(attempt).rejects.toThrow(/CERTDESK_DEPLOY_CERT_ARN: must be an ACM certificate ARN in us-east-1/);
+  });
+
   it("refuses `sst dev`, whose local portal would have no role in the key policy", async () => {
     await expect(evaluateSstConfig({ stage: "alice", dev: true })).rejects.toThrow(/does not support `sst dev`/);
   });
