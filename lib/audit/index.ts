@@ -145,6 +145,9 @@ export function hashAuditEvent(e: HashedFields): string {
  * Appends one event. Pass the transaction that makes the change being audited; given a
  * plain database it opens its own. Use READ COMMITTED (the default): the lock is taken
  * first and the chain head read after it, so the head is the latest committed one.
+ *
+ * Inside a transaction, pass `tx`, never the outer `db`: PGlite runs one transaction at a
+ * time, so an append through `db` would wait for the open transaction forever.
  */
 export async function recordAudit(db: Database, event: AuditEventInput): Promise<AuditRecord> {
   if (!is(db, PgTransaction)) return db.transaction((tx) => append(tx, event));

@@ -112,7 +112,7 @@ describe("aws mode", () => {
     });
     expect(found).toEqual([
       "CERTDESK_PUBLIC_URL: must be an http(s) URL",
-      "CERTDESK_KMS_KEY_ARN: must be a KMS key ARN",
+      "CERTDESK_KMS_KEY_ARN: must be a KMS key ARN (…:key/<id>; an alias ARN cannot decrypt)",
       "DATABASE_URL: must be a postgres:// URL",
       "CERTDESK_AUTH_SECRET: must be at least 32 characters",
       "CERTDESK_OIDC_ISSUER: must be an http(s) URL",
@@ -125,6 +125,12 @@ describe("aws mode", () => {
     const config = loadConfig({ ...AWS, CERTDESK_S3_ENDPOINT: "http://127.0.0.1:4568", CERTDESK_DATA_DIR: "/" }, "/var/task");
     expect(config.s3.endpoint).toBeUndefined();
     expect(config.auth.credentials).toBe(false);
+  });
+
+  it("refuses a KMS alias ARN, with which stored files could be written but never read back", () => {
+    expect(problems({ ...AWS, CERTDESK_KMS_KEY_ARN: "arn:aws:kms:eu-west-1:123456789012:alias/certdesk" })).toEqual([
+      "CERTDESK_KMS_KEY_ARN: must be a KMS key ARN (…:key/<id>; an alias ARN cannot decrypt)",
+    ]);
   });
 
   it("refuses an unknown mode by name", () => {

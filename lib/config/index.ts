@@ -79,7 +79,11 @@ const awsSchema = z.object({
   [ENV.publicUrl]: url,
   [ENV.s3Bucket]: nonEmpty,
   [ENV.awsRegion]: nonEmpty,
-  [ENV.kmsKeyArn]: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, "must be a KMS key ARN"),
+  // A key ARN, not an alias: the Encryption SDK decrypts only with the key ARN that
+  // GenerateDataKey recorded in each object, so an alias would encrypt but never decrypt.
+  [ENV.kmsKeyArn]: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "must be a KMS key ARN (…:key/<id>; an alias ARN cannot decrypt)"),
   [ENV.databaseUrl]: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
   [ENV.authSecret]: z.string().min(32, "must be at least 32 characters"),
   [ENV.oidcIssuer]: url,

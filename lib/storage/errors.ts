@@ -8,6 +8,7 @@ export type StorageErrorCode =
   | "context-mismatch"
   | "integrity"
   | "invalid-key"
+  | "invalid-context"
   | "too-large"
   | "access-denied"
   | "keyring-unavailable"
@@ -19,6 +20,7 @@ const MESSAGES: Record<StorageErrorCode, string> = {
     "The stored file belongs to a different organisation, app, environment or submission than the one it was requested for; it was not returned.",
   integrity: "The stored file failed its integrity check: it was altered or damaged, or its key could not be unwrapped.",
   "invalid-key": "The storage key is not valid.",
+  "invalid-context": "The file's organisation, app, environment, submission or purpose is missing or malformed.",
   "too-large": "The file is too large to store.",
   "access-denied": "The portal is not allowed to use its storage bucket or encryption key; an operator must check its permissions.",
   "keyring-unavailable": "The encryption key is not available, so files can be neither stored nor read.",

@@ -99,7 +99,7 @@ function sha256Hex(bytes: Uint8Array): string {
 function encryptionContext(context: FileContext, sha256: string): Record<string, string> {
   for (const [name, value] of Object.entries(context)) {
     if (typeof value !== "string" || value.length === 0 || value.length > 128) {
-      throw new StorageError("invalid-key", { detail: `The file context's ${name} is missing or malformed.` });
+      throw new StorageError("invalid-context", { detail: `(${name})` });
     }
   }
   return {
