@@ -158,11 +158,15 @@ export function toPem(der: Uint8Array, label = "CERTIFICATE"): string {
   return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
 }
 
-// Parsed certificates are immutable values: cache them by input identity so the same upload,
+// Parsed certificates are immutable values: cache them by input content so the same upload,
 // trust store or limbo case parsed twice costs nothing (Node's 140 roots on every call otherwise).
-const byObject = new WeakMap<Uint8Array, ParsedCertificate>();
 const byString = new Map<string, ParsedCertificate>();
 const STRING_CACHE_LIMIT = 4096;
+
+function remember(key: string, parsed: ParsedCertificate): void {
+  if (byString.size >= STRING_CACHE_LIMIT) byString.delete(byString.keys().next().value!);
+  byString.set(key, parsed);
+}
 
 /**
  * Parses a certificate (PEM string or DER/PEM bytes). Throws {@link CertificateParseError}.
@@ -176,14 +180,17 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
     const hit = byString.get(input);
     if (hit) return hit;
     const parsed = parseDer(pemToDer(input, CERT_LABELS));
-    if (byString.size >= STRING_CACHE_LIMIT) byString.delete(byString.keys().next().value!);
-    byString.set(input, parsed);
+    remember(input, parsed);
     return parsed;
   }
-  const hit = byObject.get(input);
+  // Bytes are looked up by content, never by object identity: a caller may refill its buffer.
+  // The same CA certificates arrive again and again in fresh buffers, so this hits often.
+  const key = input.length <= 16384 ? Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("latin1") : undefined;
+  const hit = key === undefined ? undefined : byString.get(key);
   if (hit) return hit;
-  const parsed = parseDer(pemToDer(input, CERT_LABELS));
-  byObject.set(input, parsed);
+  // Copy: a cached parse must not change when the caller's buffer does.
+  const parsed = parseDer(pemToDer(input.slice(), CERT_LABELS));
+  if (key !== undefined) remember(key, parsed);
   return parsed;
 }
 

@@ -249,8 +249,11 @@ function verifiesWithOwnKey(cert: ParsedCertificate): boolean {
 
 const selfSignedCache = new WeakMap<ParsedCertificate, boolean>();
 
-/** Builds {@link CertificateInfo} from an already parsed certificate. Never throws. */
-export function describeCertificate(cert: ParsedCertificate): CertificateInfo {
+/**
+ * Builds {@link CertificateInfo} from an already parsed certificate. Never throws.
+ * `known.selfSigned` lets a caller that already verified the self-signature (with WebCrypto) skip the sync check.
+ */
+export function describeCertificate(cert: ParsedCertificate, known: { selfSigned?: boolean } = {}): CertificateInfo {
   const m = cert.extensionMap;
   const safe = <T>(oid: string, fn: (v: Uint8Array) => T): T | undefined => {
     const e = m.get(oid);
@@ -264,7 +267,7 @@ export function describeCertificate(cert: ParsedCertificate): CertificateInfo {
   const aia = safe(OID.authorityInfoAccess, accessUrls) ?? { ocsp: [], caIssuers: [] };
   const qc = safe(OID.qcStatements, decodeQcStatements);
   const selfIssued = isSelfIssued(cert);
-  let selfSigned = selfSignedCache.get(cert);
+  let selfSigned = known.selfSigned ?? selfSignedCache.get(cert);
   if (selfSigned === undefined) {
     selfSigned = selfIssued && verifiesWithOwnKey(cert);
     selfSignedCache.set(cert, selfSigned);

@@ -149,7 +149,10 @@ function importParams(key: ParsedCertificate, scheme: SignatureScheme): (RsaHash
   }
 }
 
-const keyCache = new WeakMap<ParsedCertificate, Map<string, Promise<CryptoKey | string>>>();
+// Imported keys by (provider, algorithm, SPKI bytes): the same CA keys recur across uploads and calls,
+// and SPKI import is the most expensive step of a verification after the signature math itself.
+const keyCache = new Map<string, Promise<CryptoKey | string>>();
+const KEY_CACHE_LIMIT = 2048;
 const cryptoIds = new WeakMap<Crypto, number>();
 let nextCryptoId = 1;
 
@@ -161,18 +164,15 @@ function importKey(issuer: ParsedCertificate, scheme: SignatureScheme, webcrypto
     cid = nextCryptoId++;
     cryptoIds.set(webcrypto, cid);
   }
-  const id = `${cid}|${JSON.stringify(params)}`;
-  let perCert = keyCache.get(issuer);
-  if (!perCert) {
-    perCert = new Map();
-    keyCache.set(issuer, perCert);
-  }
-  let p = perCert.get(id);
+  const spki = Buffer.from(issuer.spki.buffer, issuer.spki.byteOffset, issuer.spki.byteLength).toString("latin1");
+  const id = `${cid}|${params.name}|${(params as { hash?: string }).hash ?? ""}|${(params as { namedCurve?: string }).namedCurve ?? ""}|${spki}`;
+  let p = keyCache.get(id);
   if (!p) {
     p = webcrypto.subtle
       .importKey("spki", issuer.spki as BufferSource, params, false, ["verify"])
       .catch(() => "issuer public key cannot be imported (malformed or unsupported)");
-    perCert.set(id, p);
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(id, p);
   }
   return p;
 }

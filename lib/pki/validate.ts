@@ -280,7 +280,21 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathResul
     findings.push(...noPathFindings({ leaf, deadEnds, rejections, tooLong, budgetExhausted, maxIntermediates }));
   }
   const path = best ? best.path : [leaf];
-  return { ok: ok && !findings.some((f) => f.severity === "error"), path: path.map((n) => describeCertificate(n.cert)), findings };
+  const infos = await Promise.all(path.map(async (n) => describeCertificate(n.cert, { selfSigned: await selfSigned(n.cert, crypto) })));
+  return { ok: ok && !findings.some((f) => f.severity === "error"), path: infos, findings };
+}
+
+const selfSignedCache = new WeakMap<ParsedCertificate, Promise<boolean>>();
+
+/** Self-signature check through the injected WebCrypto, cached per parsed certificate (anchors recur across calls). */
+function selfSigned(cert: ParsedCertificate, crypto: Crypto): Promise<boolean> {
+  if (!isSelfIssued(cert)) return Promise.resolve(false);
+  let p = selfSignedCache.get(cert);
+  if (!p) {
+    p = verifyCertificateSignature(cert, cert, crypto).then((r) => r.ok);
+    selfSignedCache.set(cert, p);
+  }
+  return p;
 }
 
 function derKey(cert: ParsedCertificate): string {
