@@ -1,7 +1,7 @@
 import type { Finding } from "../pki/findings";
 import { readTop, shapeOf, type DerShape } from "./der-shape";
 import { FIX, describe, finding, type Location } from "./messages";
-import { decodeBase64, isPrivateKeyLabel, scanPem, splitLines } from "./pem";
+import { decodeBase64, scanPem, splitLines } from "./pem";
 import type { ItemFormat } from "./types";
 
 /** One certificate or CSR found in one file or archive entry. */
@@ -252,7 +252,8 @@ class Collector {
   }
 }
 
-const EMBEDDED_KEY_RE = /-{3,}\s*BEGIN [A-Z0-9 ]*PRIVATE KEY\s*-{3,}|PuTTY-User-Key-File-\d/;
+// Bounded repetitions only: this runs over whole files, and `-{3,}…-{3,}` would backtrack quadratically on a run of dashes.
+const EMBEDDED_KEY_RE = /---\s?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY|PuTTY-User-Key-File-\d/;
 
 function latin1(bytes: Uint8Array): string {
   // Chunked: String.fromCharCode has an argument-count limit.
@@ -403,7 +404,7 @@ function classifyText(out: Collector, text: string): void {
   if (lines.some((l) => /^\s*(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+)\s+AAAA/.test(l))) {
     return out.unusable("an SSH public key", "mTLS needs an X.509 certificate, not an SSH key. Send the certificate chain or a CSR.");
   }
-  if (lines.some((l) => isPrivateKeyLabel(l) && /BEGIN/.test(l))) return out.key("a private key block");
+  if (EMBEDDED_KEY_RE.test(text)) return out.key("a PEM private key embedded in the text");
   const compact = text.replace(/\s+/g, "");
   if (compact.length >= 64 && compact.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.startsWith("MI")) {
     // Bare base64 of a key is still a key: look at what it decodes to (and wipe our copy).

@@ -301,6 +301,13 @@ describe("intake: unrecognisable and malformed input", () => {
     expect(r.refused).toBe(true);
   });
 
+  it("is not slowed down by pathological lines (regular-expression backtracking)", async () => {
+    const spaces = `-- BEGIN ${" ".repeat(400_000)}x`;
+    const dashes = "-".repeat(400_000);
+    const r = await intake([file("spaces.pem", spaces), file("dashes.pem", dashes)]);
+    expect(r.findings.map((f) => f.code)).toEqual(["FORMAT_UNRECOGNIZED", "FORMAT_UNRECOGNIZED"]);
+  });
+
   it("refuses an upload over the size limit", async () => {
     const r = await intake([file("a.pem", new Uint8Array(600_000)), file("b.pem", new Uint8Array(600_000))]);
     expect(codes(r)).toEqual(["UPLOAD_TOO_LARGE"]);

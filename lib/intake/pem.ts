@@ -31,6 +31,13 @@ export type PemScan = {
 const BEGIN_RE = /^\s*(-{2,})\s*BEGIN ([^-]*?)\s*(-{2,})\s*$/;
 const END_RE = /^\s*(-{2,})\s*END ([^-]*?)\s*(-{2,})\s*$/;
 const STRICT_LABEL_RE = /^[A-Z0-9]+(?: [A-Z0-9#]+)*$/;
+/**
+ * Armour lines are short. The loose patterns above backtrack quadratically on a
+ * megabyte-long line of spaces or dashes (ReDoS), so longer lines are never tried.
+ */
+const MAX_ARMOUR_LINE = 200;
+const matchBegin = (line: string) => (line.length <= MAX_ARMOUR_LINE ? BEGIN_RE.exec(line) : null);
+const matchEnd = (line: string) => (line.length <= MAX_ARMOUR_LINE ? END_RE.exec(line) : null);
 
 /** Labels shown in messages are from the upload: keep only a harmless alphabet. */
 export function safeLabel(raw: string): string {
@@ -54,9 +61,9 @@ export function scanPem(text: string): PemScan {
   let i = 0;
   while (i < lines.length) {
     const line = lines[i]!;
-    const begin = BEGIN_RE.exec(line);
+    const begin = matchBegin(line);
     if (!begin) {
-      if (END_RE.test(line)) strays.push({ line: i + 1, problem: `line ${i + 1} is an END line with no BEGIN line before it` });
+      if (matchEnd(line)) strays.push({ line: i + 1, problem: `line ${i + 1} is an END line with no BEGIN line before it` });
       i++;
       continue;
     }
@@ -68,8 +75,8 @@ export function scanPem(text: string): PemScan {
     let j = i + 1;
     let end: RegExpExecArray | null = null;
     while (j < lines.length) {
-      if (BEGIN_RE.test(lines[j]!)) break;
-      end = END_RE.exec(lines[j]!);
+      if (matchBegin(lines[j]!)) break;
+      end = matchEnd(lines[j]!);
       if (end) break;
       j++;
     }
