@@ -77,6 +77,19 @@ describe("demo seed", () => {
       expect(JSON.stringify(tokens)).not.toContain(DEMO_API_TOKEN.slice(9));
     }));
 
+  it("refuses to run in aws mode, where the published demo password would open a deployed portal", () =>
+    t.current.rollback(async (tx) => {
+      const before = process.env.CERTDESK_MODE;
+      process.env.CERTDESK_MODE = "aws";
+      try {
+        await expect(seedDemo(tx, { programs: PROGRAMS })).rejects.toThrow(/aws mode/);
+      } finally {
+        if (before === undefined) delete process.env.CERTDESK_MODE;
+        else process.env.CERTDESK_MODE = before;
+      }
+      expect((await counts(tx)).users).toBe(0);
+    }));
+
   it("refuses to seed apps whose program was not passed in", () =>
     t.current.rollback(async (tx) => {
       await expect(seedDemo(tx, { programs: PROGRAMS.filter((p) => p.id !== "s2s-zip") })).rejects.toThrow(/s2s-zip/);

@@ -95,6 +95,8 @@ export type SeedSummary = { organisations: number; users: number; apps: number; 
  * Runs in one transaction, so a failure leaves no half-seeded portal.
  */
 export async function seedDemo(db: Database, options: { programs: readonly SeedProgram[] }): Promise<SeedSummary> {
+  // Demo accounts share a published password: they must never reach a deployed database.
+  if (process.env.CERTDESK_MODE?.trim() === "aws") throw new Error("seedDemo: refusing to seed demo accounts in aws mode");
   const byId = new Map<string, SeedProgram>();
   // The newest version of each program names the environments an app gets.
   for (const p of options.programs) if ((byId.get(p.id)?.version ?? 0) < p.version) byId.set(p.id, p);
