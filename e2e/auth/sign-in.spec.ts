@@ -39,14 +39,14 @@ test("a wrong password gets a clear message that does not say which part was wro
   await page.getByLabel("E-mail address").fill("partner@acme.test");
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("The e-mail address or password is incorrect. Check both and try again.");
+  await expect(page.locator(`p[role="alert"]`)).toHaveText("The e-mail address or password is incorrect. Check both and try again.");
   await expect(page).toHaveURL(/\/signin/);
 
   // An unknown e-mail gets exactly the same answer (no account enumeration).
   await page.getByLabel("E-mail address").fill("nobody@acme.test");
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("The e-mail address or password is incorrect. Check both and try again.");
+  await expect(page.locator(`p[role="alert"]`)).toHaveText("The e-mail address or password is incorrect. Check both and try again.");
 });
 
 test("repeated failures lock the e-mail with a 'try again in N minutes' message", async ({ page }) => {
@@ -57,14 +57,14 @@ test("repeated failures lock the e-mail with a 'try again in N minutes' message"
     await page.getByLabel("E-mail address").fill(email);
     await page.getByLabel("Password").fill(`wrong-${i}`);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toContainText("incorrect");
+    await expect(page.locator(`p[role="alert"]`)).toContainText("incorrect");
     await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
   }
   // Now even the right password is refused until the window passes.
   await page.getByLabel("E-mail address").fill(email);
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText(/Too many failed sign-in attempts\. Try again in 1[45] minutes\./);
+  await expect(page.locator(`p[role="alert"]`)).toHaveText(/Too many failed sign-in attempts\. Try again in 1[45] minutes\./);
 });
 
 test("signed-out visitors are sent to sign-in and come back where they were going", async ({ page }) => {

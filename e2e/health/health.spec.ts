@@ -31,5 +31,5 @@ test("the audit page lists sign-ins and verifies the chain", async ({ page }) =>
   await page.goto("/admin/audit");
   await expect(page.getByRole("heading", { level: 1, name: "Audit trail" })).toBeVisible();
   await expect(page.getByRole("status")).toContainText("verified");
-  await expect(page.getByRole("cell", { name: "auth.sign_in" }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "auth.sign-in" }).first()).toBeVisible();
 });

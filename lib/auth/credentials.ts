@@ -26,7 +26,7 @@ export type CredentialsResult =
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Checks an e-mail + password. Audits every outcome (`auth.sign_in`).
+ * Checks an e-mail + password. Audits every outcome (`auth.sign-in`).
  *
  * @example
  * const r = await signInWithPassword(db, { email, password, ip, userAgent, now: new Date() });
@@ -44,7 +44,7 @@ export async function signInWithPassword(
   if (!limit.allowed) {
     await recordAudit(db, {
       ...context,
-      action: "auth.sign_in",
+      action: "auth.sign-in",
       outcome: "refused",
       details: { reason: "rate_limited", key: limit.key },
     });
@@ -62,7 +62,7 @@ export async function signInWithPassword(
     await recordAudit(db, {
       ...context,
       actorUserId: user?.id,
-      action: "auth.sign_in",
+      action: "auth.sign-in",
       outcome: "failure",
       details: { method: "credentials", reason: user ? "wrong_password" : "unknown_user" },
     });
@@ -75,7 +75,7 @@ export async function signInWithPassword(
     actorUserId: user.id,
     role: user.roles.join(","),
     organisationId: user.memberships[0]?.organisationId,
-    action: "auth.sign_in",
+    action: "auth.sign-in",
     outcome: "success",
     details: { method: "credentials" },
   });

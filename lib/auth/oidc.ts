@@ -11,7 +11,7 @@ export type OidcProfile = { sub?: string; email?: unknown; email_verified?: unkn
 
 export type OidcResult = { ok: true; user: SessionUser } | { ok: false; reason: "email_unverified" | "unknown_user" };
 
-/** Matches an OIDC profile to an existing user. Audits every outcome (`auth.sign_in`). */
+/** Matches an OIDC profile to an existing user. Audits every outcome (`auth.sign-in`). */
 export async function signInWithOidc(
   db: Database,
   input: { profile: OidcProfile; ip?: string | null; userAgent?: string | null },
@@ -21,12 +21,12 @@ export async function signInWithOidc(
   // Some IdPs send "true" as a string; anything but an explicit true is unverified.
   const verified = input.profile.email_verified === true || input.profile.email_verified === "true";
   if (!email || !verified) {
-    await recordAudit(db, { ...context, action: "auth.sign_in", outcome: "refused", details: { method: "oidc", reason: "email_unverified" } });
+    await recordAudit(db, { ...context, action: "auth.sign-in", outcome: "refused", details: { method: "oidc", reason: "email_unverified" } });
     return { ok: false, reason: "email_unverified" };
   }
   const user = await findActiveUserByEmail(db, email);
   if (!user) {
-    await recordAudit(db, { ...context, action: "auth.sign_in", outcome: "refused", details: { method: "oidc", reason: "unknown_user" } });
+    await recordAudit(db, { ...context, action: "auth.sign-in", outcome: "refused", details: { method: "oidc", reason: "unknown_user" } });
     return { ok: false, reason: "unknown_user" };
   }
   await recordAudit(db, {
@@ -34,7 +34,7 @@ export async function signInWithOidc(
     actorUserId: user.id,
     role: user.roles.join(","),
     organisationId: user.memberships[0]?.organisationId,
-    action: "auth.sign_in",
+    action: "auth.sign-in",
     outcome: "success",
     details: { method: "oidc" },
   });

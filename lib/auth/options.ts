@@ -22,12 +22,16 @@ export const RATE_LIMITED_PREFIX = "RATE_LIMITED:";
 
 export type CertdeskToken = JWT & { uid?: string; roles?: Role[]; memberships?: Pick<Membership, "organisationId" | "name" | "role">[] };
 
-async function resolveSecret(config: Config): Promise<string> {
+function resolveSecret(config: Config): string {
   if (config.auth.secret) return config.auth.secret;
-  if (config.mode !== "local") throw new Error("CERTDESK_AUTH_SECRET is required in aws mode");
-  // Local mode without an explicit secret: the one the start script created under the data dir.
-  const { ensureAuthSecret } = await import("@/lib/embedded");
-  return ensureAuthSecret(config);
+  // Local mode: `npm start` creates <dataDir>/auth-secret (lib/embedded) and hands it to
+  // this bundle as CERTDESK_AUTH_SECRET. Not read here: a file read in the Next bundle
+  // would make the standalone trace pull in the whole project.
+  throw new Error(
+    config.mode === "local"
+      ? "No auth secret: start the portal with `npm start` / `npm run dev` (they create one), or set CERTDESK_AUTH_SECRET."
+      : "CERTDESK_AUTH_SECRET is required in aws mode",
+  );
 }
 
 function buildProviders(config: Config): AuthOptions["providers"] {
@@ -84,7 +88,7 @@ function buildProviders(config: Config): AuthOptions["providers"] {
 export async function buildAuthOptions(config: Config = getConfig()): Promise<AuthOptions> {
   // next-auth builds callback URLs from NEXTAUTH_URL; without it, it would trust the Host header.
   process.env.NEXTAUTH_URL ??= config.publicUrl;
-  const secret = await resolveSecret(config);
+  const secret = resolveSecret(config);
   return {
     secret,
     providers: buildProviders(config),
@@ -143,7 +147,7 @@ export async function buildAuthOptions(config: Config = getConfig()): Promise<Au
           actorUserId: t?.uid,
           actorEmail: t?.email ?? undefined,
           role: t?.roles?.join(","),
-          action: "auth.sign_out",
+          action: "auth.sign-out",
           outcome: "success",
         });
       },

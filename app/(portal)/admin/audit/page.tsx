@@ -1,0 +1,74 @@
+import type { Metadata } from "next";
+import { requireRole } from "@/lib/auth/session";
+import { getDb } from "@/lib/db";
+import { verifyAuditChain } from "@/lib/audit";
+import { loadAuditEvents } from "@/app/_data/portal";
+import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+
+export const metadata: Metadata = { title: "Audit trail" };
+
+const OUTCOME_TONE = { success: "badge--success", refused: "badge--warning", failure: "badge--danger" } as const;
+
+export default async function AuditPage() {
+  await requireRole("admin");
+  const [events, verification] = await Promise.all([loadAuditEvents(200), verifyAuditChain(await getDb())]);
+  return (
+    <>
+      <PageHeader
+        title="Audit trail"
+        intro="Every sign-in, refusal and change, newest first. Each event carries the hash of the one before, so an edited or deleted event breaks the chain."
+      />
+      {verification.ok ? (
+        <p className="alert alert--info" role="status">
+          Chain verified: all {verification.count} events are intact (head hash <code>{verification.headHash.slice(0, 16)}…</code>).
+        </p>
+      ) : (
+        <p className="alert alert--error" role="status">
+          Chain broken at event #{verification.firstBadSeq}: {verification.reason} ({verification.count} events checked).
+        </p>
+      )}
+      {events.length === 0 ? (
+        <EmptyState title="No audit events yet" />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption>Latest {events.length} events</caption>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Time</th>
+                <th scope="col">Action</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Target</th>
+                <th scope="col">IP</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.seq}>
+                  <td>{e.seq}</td>
+                  <td>
+                    <DateTime value={e.at} />
+                  </td>
+                  <td className="mono">{e.action}</td>
+                  <td>
+                    <span className={`badge ${OUTCOME_TONE[e.outcome]}`}>{e.outcome}</span>
+                  </td>
+                  <td>
+                    {e.actorEmail ?? "—"}
+                    {e.role ? <div className="meta">{e.role}</div> : null}
+                  </td>
+                  <td className="mono">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
+                  <td className="mono">{e.ip ?? "—"}</td>
+                  <td className="mono">{Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * Organisation API tokens for the partner API (`Authorization: Bearer certdesk_…`).
+ *
+ * A token belongs to ONE organisation and acts as a partner of it, nothing more: it
+ * never carries staff rights, whoever created it. Only the SHA-256 is stored
+ * (lib/db/tokens.ts); the token is shown once at creation. Revoked tokens are refused
+ * exactly like unknown ones, so a caller cannot tell a revoked token from a typo.
+ */
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/lib/db";
+import { apiTokens, organisations } from "@/lib/db";
+import { API_TOKEN_PREFIX, generateApiToken, hashApiToken } from "@/lib/db/tokens";
+import { recordAudit } from "@/lib/audit";
+import { partnerOrganisationIds, type SessionUser } from "./access";
+import { AppError } from "./app-error";
+
+/** Who calls the API: an organisation, through one of its tokens. */
+export type ApiPrincipal = {
+  tokenId: string;
+  tokenName: string;
+  tokenPrefix: string;
+  organisationId: string;
+  organisationName: string;
+  /** The partner who created the token (audit events name them as the actor). */
+  createdBy: string | null;
+};
+
+export type ApiTokenSummary = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
+
+/** Longest header value we even look at: bounds the hashing work of a forged header. */
+const MAX_AUTHORIZATION_LENGTH = 512;
+
+/**
+ * The bearer token from an Authorization header, or null when the header is missing,
+ * of another scheme, or not shaped like one of our tokens.
+ */
+export function bearerTokenFrom(authorization: string | null | undefined): string | null {
+  if (!authorization || authorization.length > MAX_AUTHORIZATION_LENGTH) return null;
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+  const token = match?.[1];
+  if (!token || !token.startsWith(API_TOKEN_PREFIX)) return null;
+  return token;
+}
+
+/**
+ * The organisation behind a bearer token, or null (unknown or revoked token). Records
+ * the token's last use, so partners can see which tokens are still in service.
+ *
+ * @example
+ * const principal = await authenticateApiToken(db, request.headers.get("authorization"), new Date());
+ */
+export async function authenticateApiToken(db: Database, authorization: string | null | undefined, now: Date): Promise<ApiPrincipal | null> {
+  const token = bearerTokenFrom(authorization);
+  if (!token) return null;
+  // Lookup by hash: equality on an indexed column, so no timing channel on the token itself.
+  const [row] = await db
+    .select({
+      tokenId: apiTokens.id,
+      tokenName: apiTokens.name,
+      tokenPrefix: apiTokens.prefix,
+      organisationId: apiTokens.organisationId,
+      organisationName: organisations.name,
+      organisationKind: organisations.kind,
+      createdBy: apiTokens.createdBy,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .innerJoin(organisations, eq(organisations.id, apiTokens.organisationId))
+    .where(eq(apiTokens.tokenHash, hashApiToken(token)))
+    .limit(1);
+  if (!row || row.revokedAt) return null;
+  // Tokens are for partners' automation; the provider's own organisation has no partner API.
+  if (row.organisationKind !== "partner") return null;
+  await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
+  return {
+    tokenId: row.tokenId,
+    tokenName: row.tokenName,
+    tokenPrefix: row.tokenPrefix,
+    organisationId: row.organisationId,
+    organisationName: row.organisationName,
+    createdBy: row.createdBy,
+  };
+}
+
+/**
+ * The user as an API principal sees it: a partner of exactly the token's organisation.
+ * Lets the scoped loaders of lib/auth/access (written for users) serve the API too, so
+ * tenancy is decided in one place.
+ */
+export function principalAsUser(principal: ApiPrincipal): SessionUser {
+  return {
+    id: principal.createdBy ?? "00000000-0000-0000-0000-000000000000",
+    email: `api-token:${principal.tokenPrefix}`,
+    name: principal.tokenName,
+    roles: ["partner"],
+    memberships: [{ organisationId: principal.organisationId, name: principal.organisationName, kind: "partner", role: "partner" }],
+  };
+}
+
+/** The organisation whose tokens a partner manages (their first partner membership). */
+export function tokenOrganisationFor(user: SessionUser): string {
+  const orgId = partnerOrganisationIds(user)[0];
+  if (!orgId) throw new AppError("FORBIDDEN", "Only a partner organisation's members can manage its API tokens.");
+  return orgId;
+}
+
+const nameSchema = z.string().trim().min(1, "Give the token a name.").max(80, "Keep the name under 80 characters.");
+
+type RequestMeta = { ip?: string | null; userAgent?: string | null };
+
+/**
+ * Creates a token for the user's organisation. The token is returned ONCE, here; only
+ * its hash and display prefix are kept.
+ */
+export async function createApiToken(
+  db: Database,
+  input: { user: SessionUser; name: string; meta?: RequestMeta },
+): Promise<{ token: string; summary: ApiTokenSummary }> {
+  const parsed = nameSchema.safeParse(input.name);
+  if (!parsed.success) throw new AppError("INVALID_INPUT", parsed.error.issues[0]!.message);
+  const organisationId = tokenOrganisationFor(input.user);
+  const { token, tokenHash, prefix } = generateApiToken();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({ organisationId, name: parsed.data, tokenHash, prefix, createdBy: input.user.id })
+      .returning();
+    await recordAudit(tx, {
+      actorUserId: input.user.id,
+      actorEmail: input.user.email,
+      role: "partner",
+      organisationId,
+      action: "api_token.create",
+      targetType: "api_token",
+      targetId: row!.id,
+      outcome: "success",
+      ip: input.meta?.ip,
+      userAgent: input.meta?.userAgent,
+      details: { tokenPrefix: prefix, name: parsed.data },
+    });
+    return {
+      token,
+      summary: { id: row!.id, name: row!.name, prefix: row!.prefix, createdAt: row!.createdAt, lastUsedAt: null, revokedAt: null },
+    };
+  });
+}
+
+/** The organisation's tokens, newest first (never the tokens themselves). */
+export async function listApiTokens(db: Database, user: SessionUser): Promise<ApiTokenSummary[]> {
+  const organisationId = tokenOrganisationFor(user);
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.organisationId, organisationId))
+    .orderBy(desc(apiTokens.createdAt));
+}
+
+/** Revokes one of the organisation's tokens; another organisation's token id is "not found". */
+export async function revokeApiToken(db: Database, input: { user: SessionUser; tokenId: string; now: Date; meta?: RequestMeta }): Promise<void> {
+  const organisationId = tokenOrganisationFor(input.user);
+  if (!z.uuid().safeParse(input.tokenId).success) throw new AppError("NOT_FOUND", "No such API token.");
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: input.now })
+      .where(and(eq(apiTokens.id, input.tokenId), eq(apiTokens.organisationId, organisationId), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id, prefix: apiTokens.prefix });
+    if (!row) throw new AppError("NOT_FOUND", "No such API token, or it is already revoked.");
+    await recordAudit(tx, {
+      actorUserId: input.user.id,
+      actorEmail: input.user.email,
+      role: "partner",
+      organisationId,
+      action: "api_token.revoke",
+      targetType: "api_token",
+      targetId: row.id,
+      outcome: "success",
+      ip: input.meta?.ip,
+      userAgent: input.meta?.userAgent,
+      details: { tokenPrefix: row.prefix },
+    });
+  });
+}
