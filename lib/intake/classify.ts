@@ -1,6 +1,6 @@
 import type { Finding } from "../pki/findings";
 import { readTop, shapeOf, type DerShape } from "./der-shape";
-import { FIX, describe, finding, type Location } from "./messages";
+import { FIX, describe, finding, plainBytes, type Location } from "./messages";
 import { decodeBase64, scanPem, splitLines } from "./pem";
 import type { ItemFormat } from "./types";
 
@@ -275,6 +275,7 @@ const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 export function classifyBytes(bytes: Uint8Array, where: Location, options: ClassifyOptions = {}): Classification {
   const out = new Collector(where, options);
   try {
+    bytes = plainBytes(bytes);
     classifyInto(out, bytes);
     // Last line of defence: PEM key armour anywhere in the bytes (inside JSON strings with \n escapes,
     // an RTF or uncompressed PDF, mid-line) that no parser above recognised as a key block.

@@ -1,6 +1,6 @@
 import type { Finding } from "../pki/findings";
 import { classifyBytes, looksLikeZip, type Classification } from "./classify";
-import { FIX, describe, displayName, finding, type Location } from "./messages";
+import { FIX, describe, displayName, finding, plainBytes, type Location } from "./messages";
 import type { IntakeItem, IntakeLimits, IntakeResult, ItemFormat, UploadedFile } from "./types";
 import { hasZipEndRecord, readArchive } from "./zip";
 
@@ -65,7 +65,8 @@ export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits
     if (c.privateKey) refused = true;
   };
 
-  for (const file of files) {
+  for (const uploaded of files) {
+    const file = { name: uploaded.name, bytes: plainBytes(uploaded.bytes) };
     try {
       if (!looksLikeZip(file.bytes) && !hasZipEndRecord(file.bytes)) {
         take(classifyBytes(file.bytes, { file: file.name }), { file: file.name });

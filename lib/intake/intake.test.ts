@@ -145,6 +145,20 @@ describe("intake: zip archives", () => {
     expect(r.items).toHaveLength(1);
   });
 
+  it("never aliases or wipes the caller's bytes when given a Node Buffer (whose slice() is a view)", async () => {
+    const zip = Buffer.from(await zipOf({ "a.pem": R3_PEM, "b.cer": ISRG_X1_DER }, { compression: "STORE" }));
+    const pemFile = Buffer.from(R3_PEM);
+    const before = [Buffer.from(zip), Buffer.from(pemFile)];
+    const r = await intake([file("s.zip", zip), file("c.cer", Buffer.from(ISRG_X1_DER)), file("a.pem", pemFile)]);
+    expect(r.items).toHaveLength(4);
+    expect(zip.equals(before[0]!)).toBe(true);
+    expect(pemFile.equals(before[1]!)).toBe(true);
+    for (const item of r.items) {
+      expect(item.der.buffer).not.toBe(zip.buffer);
+      expect(item.der.byteLength).toBe(item.der.buffer.byteLength);
+    }
+  });
+
   it("gives ARCHIVE_EMPTY for a zip with nothing certificate-like", async () => {
     const r = await intake([file("docs.zip", await zipOf({ "README.md": "# hello\n", "notes/todo.txt": "renew\n" }))]);
     expect(errors(r)).toEqual(["ARCHIVE_EMPTY"]);

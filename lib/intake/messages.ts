@@ -40,3 +40,12 @@ export const FIX = {
     "no folders that climb out, no links, no password, no archives inside, at most 100 files and 1 MiB unpacked.",
   damagedZip: "The zip file is damaged or incomplete. Create it again (e.g. `zip chain.zip *.pem`) or upload the certificate files directly.",
 } as const;
+
+/**
+ * A plain Uint8Array view of the caller's bytes. Node's Buffer is a Uint8Array whose
+ * `slice()` returns a VIEW, not a copy: item DER would then alias the upload (keys
+ * included) and wiping our "copies" would wipe the caller's data.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

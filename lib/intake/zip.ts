@@ -1,6 +1,6 @@
 import JSZip from "jszip";
 import { archiveKind } from "./classify";
-import { displayName } from "./messages";
+import { displayName, plainBytes } from "./messages";
 import type { IntakeLimits } from "./types";
 
 /**
@@ -253,7 +253,7 @@ function formatBytes(n: number): string {
  */
 export async function readArchive(bytes: Uint8Array, limits: IntakeLimits): Promise<ArchiveRead> {
   try {
-    return await readArchiveUnchecked(bytes, limits);
+    return await readArchiveUnchecked(plainBytes(bytes), limits);
   } catch (e) {
     if (e instanceof Damaged) return { kind: "damaged", reason: e.message };
     return { kind: "damaged", reason: "its structure could not be read" };
