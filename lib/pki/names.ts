@@ -113,6 +113,8 @@ function dnsExcludedWithin(name: string, constraint: string): boolean {
 }
 
 function emailWithin(mailbox: string, constraint: string): boolean {
+  // A mailbox with more than one unquoted "@" has no well-defined domain: it is within nothing.
+  if (mailbox.split("@").length !== 2) return false;
   const [local, domain] = splitMailbox(mailbox);
   if (constraint.includes("@")) {
     const [cl, cd] = splitMailbox(constraint);

@@ -546,8 +546,8 @@ function validDnsSan(name: string): boolean {
 }
 
 function validMailbox(value: string): boolean {
-  const at = value.lastIndexOf("@");
-  return at > 0 && validDnsSan(value.slice(at + 1)) && !/[\s<>]/.test(value);
+  const at = value.indexOf("@");
+  return at > 0 && at === value.lastIndexOf("@") && validDnsSan(value.slice(at + 1)) && !/[\s<>]/.test(value);
 }
 
 /** Structural checks of one certificate in its role on the path. */
@@ -587,7 +587,8 @@ function certificateChecks(node: Node, ctx: { isLeaf: boolean; isAnchor: boolean
           fix: "The chain must be issued by a CA certificate; ask your CA for the correct intermediate.",
         }),
       );
-    } else if (!bc?.critical) {
+    } else if (!bc?.critical && (!isAnchor || profile.strict)) {
+      // Anchors only under `strict`: one root in Node's (Mozilla's) store has a non-critical basicConstraints.
       bad("CHAIN_ISSUER_NOT_CA", "is a CA but does not mark basicConstraints critical (RFC 5280 §4.2.1.9).");
     } else if (c.keyUsage && !c.keyUsage.has("keyCertSign")) {
       bad("CHAIN_ISSUER_NOT_CA", "is a CA but its key usage does not allow keyCertSign.");
