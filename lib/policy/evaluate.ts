@@ -482,7 +482,8 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
         intermediates: intermediates.map((c) => c.view),
         // Uploaded self-signed roots act as anchors so that every other check of the path runs;
         // whether such a root may terminate the chain is the program's call, made below.
-        anchors: [...anchors, ...uploadedRoots.map((r) => r.view.der)],
+        anchors,
+        extraAnchors: uploadedRoots.map((r) => r.view),
         at,
         requiredEku: rules.eku === "not-checked" ? undefined : [EKU_CLIENT_AUTH],
         crls: ctx.crls,

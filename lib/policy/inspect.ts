@@ -2,7 +2,7 @@
  * Adapter from lib/pki to the views the rules read. The only file of lib/policy that
  * knows pki's shapes.
  */
-import { fingerprintSha256, inspectCertificate, inspectCsr, type CertificateInfo, type SubjectAttributes } from "../pki/inspect";
+import { inspectCertificate, inspectCsr, type CertificateInfo, type SubjectAttributes } from "../pki/inspect";
 import { publicTrustAnchors } from "../pki/node-roots";
 import { validatePath, type StatusChecker } from "../pki/validate";
 import { toPemString } from "./pem";
@@ -41,9 +41,30 @@ export function viewFromInfo(info: CertificateInfo, der: Uint8Array): CertView {
   };
 }
 
+/**
+ * Same bytes → same Uint8Array object. lib/pki caches parsed certificates, imported keys and
+ * self-signature checks by object identity; partners of one provider upload the same few CA
+ * intermediates and roots over and over, so handing pki one object per distinct certificate
+ * lets every later upload reuse that work. Bounded, oldest first out; content-keyed, so a
+ * different certificate can never be served from another's entry.
+ */
+const canonical = new Map<string, Uint8Array>();
+const CANONICAL_LIMIT = 2048;
+
+export function canonicalDer(der: Uint8Array): Uint8Array {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
+  const hit = canonical.get(key);
+  if (hit) return hit;
+  const copy = der.slice();
+  canonical.set(key, copy);
+  if (canonical.size > CANONICAL_LIMIT) canonical.delete(canonical.keys().next().value!);
+  return copy;
+}
+
 /** Throws on unreadable input; the engine turns that into CERTIFICATE_MALFORMED. */
 export function viewCertificate(der: Uint8Array): CertView {
-  return viewFromInfo(inspectCertificate(der), der);
+  const d = canonicalDer(der);
+  return viewFromInfo(inspectCertificate(d), d);
 }
 
 export async function viewCsr(der: Uint8Array, crypto: Crypto): Promise<CsrView> {
@@ -85,8 +106,9 @@ export async function anchorIndex(anchors: readonly (string | Uint8Array)[]): Pr
   const byFp = new Map<string, Uint8Array>();
   const bySubjectKey = new Set<string>();
   for (const a of anchors) {
-    const der = toDer(a);
-    if (!der) continue;
+    const raw = toDer(a);
+    if (!raw) continue;
+    const der = canonicalDer(raw);
     try {
       const info = inspectCertificate(der);
       byFp.set(info.fingerprintSha256, der);
@@ -110,7 +132,10 @@ export function publicTrustAnchorList(): readonly string[] {
 export type ValidateChainOptions = {
   leaf: CertView;
   intermediates: CertView[];
+  /** The program's (or injected) anchors, indexed once per list by {@link anchorIndex}. */
   anchors: readonly (string | Uint8Array)[];
+  /** Extra anchors for this upload only (an uploaded self-signed root), as views. */
+  extraAnchors: CertView[];
   at: Date;
   requiredEku?: string[];
   crls?: readonly (string | Uint8Array)[];
@@ -123,25 +148,17 @@ export async function validateChain(opts: ValidateChainOptions): Promise<PathOut
   const result = await validatePath({
     leaf: opts.leaf.der,
     intermediates: opts.intermediates.map((c) => c.der),
-    trustAnchors: opts.anchors,
+    trustAnchors: opts.extraAnchors.length ? [...opts.anchors, ...opts.extraAnchors.map((c) => c.der)] : opts.anchors,
     at: opts.at,
     ...(opts.requiredEku ? { requiredEku: opts.requiredEku } : {}),
     ...(opts.crls ? { crls: opts.crls } : {}),
     ...(opts.statusChecker ? { statusChecker: opts.statusChecker } : {}),
     ...(opts.crypto ? { crypto: opts.crypto } : {}),
   });
-  const known = new Map<string, Uint8Array>([opts.leaf, ...opts.intermediates].map((c) => [c.fingerprintSha256, c.der]));
+  const known = new Map<string, Uint8Array>([opts.leaf, ...opts.intermediates, ...opts.extraAnchors].map((c) => [c.fingerprintSha256, c.der]));
   const anchorIdx = await anchorIndex(opts.anchors);
-  const path = result.path.map((info) => viewFromInfo(info, known.get(info.fingerprintSha256) ?? anchorIdx.der(info.fingerprintSha256) ?? findAnchorDer(opts.anchors, info.fingerprintSha256)));
+  const path = result.path.map((info) => viewFromInfo(info, known.get(info.fingerprintSha256) ?? anchorIdx.der(info.fingerprintSha256) ?? new Uint8Array(0)));
   return { ok: result.ok, path, findings: result.findings };
-}
-
-function findAnchorDer(anchors: readonly (string | Uint8Array)[], fp: string): Uint8Array {
-  for (const a of anchors) {
-    const der = toDer(a);
-    if (der && fingerprintSha256(der) === fp) return der;
-  }
-  return new Uint8Array(0);
 }
 
 export function pemOf(der: Uint8Array): string {
