@@ -110,6 +110,13 @@ describe(`database (${process.env.TEST_DATABASE_URL ? "PostgreSQL server" : "PGl
       expect(code).toBe("23503");
     }));
 
+  it("stores e-mails lower-cased only, so one person cannot have two accounts", () =>
+    t.current.rollback(async (tx) => {
+      const code = await pgErrorCode(tx.transaction((sp) => sp.insert(users).values({ email: "Partner@Acme.test", name: "P" })));
+      expect(code).toBe("23514");
+      await tx.insert(users).values({ email: "partner@acme.test", name: "P" });
+    }));
+
   it("rolls each test back: nothing from the tests above is left", async () => {
     const rows = await t.current.db.select().from(organisations);
     expect(rows).toHaveLength(0);

@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -42,17 +43,23 @@ export const organisations = pgTable("organisations", {
   createdAt: createdAt(),
 });
 
-export const users = pgTable("users", {
-  id: id(),
-  /** Stored lower-cased; compared lower-cased. */
-  email: text("email").notNull().unique(),
-  name: text("name").notNull(),
-  /** scrypt hash for local credentials sign-in; null for OIDC-only users. */
-  passwordHash: text("password_hash"),
-  disabled: boolean("disabled").notNull().default(false),
-  lastSignInAt: tstz("last_sign_in_at"),
-  createdAt: createdAt(),
-});
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    /** Stored lower-cased; compared lower-cased. */
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    /** scrypt hash for local credentials sign-in; null for OIDC-only users. */
+    passwordHash: text("password_hash"),
+    disabled: boolean("disabled").notNull().default(false),
+    lastSignInAt: tstz("last_sign_in_at"),
+    createdAt: createdAt(),
+  },
+  // Sign-in and OIDC matching look e-mails up lower-cased; a mixed-case row would be a
+  // second account for the same person (or one nobody can sign in to).
+  (t) => [check("users_email_lower_case", sql`${t.email} = lower(${t.email})`)],
+);
 
 export const memberships = pgTable(
   "memberships",
