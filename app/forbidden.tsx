@@ -1,13 +1,9 @@
-import Link from "next/link";
+import { ForbiddenContent } from "@/app/_components/status-pages";
 
 export default function Forbidden() {
   return (
     <main id="main" className="main" tabIndex={-1}>
-      <h1>No access</h1>
-      <p>Your account does not have the role this page needs. If you think it should, ask an administrator.</p>
-      <p>
-        <Link href="/">Go to your home page</Link>
-      </p>
+      <ForbiddenContent />
     </main>
   );
 }

@@ -34,7 +34,7 @@ export default async function AppsPage() {
                         {cell.label}
                         <span className="visually-hidden"> environment of {app.name}</span>
                       </span>
-                      {cell.production ? <span className="tag">Production</span> : null}
+                      {cell.production && !/production/i.test(cell.label) ? <span className="tag">Production</span> : null}
                       <Badge tone={cell.status.tone}>{cell.status.label}</Badge>
                     </Link>
                   </li>

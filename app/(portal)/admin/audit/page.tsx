@@ -49,10 +49,10 @@ export default async function AuditPage() {
               {events.map((e) => (
                 <tr key={e.seq}>
                   <td>{e.seq}</td>
-                  <td>
+                  <td className="nowrap">
                     <DateTime value={e.at} />
                   </td>
-                  <td className="mono">{e.action}</td>
+                  <td className="mono nowrap">{e.action}</td>
                   <td>
                     <span className={`badge ${OUTCOME_TONE[e.outcome]}`}>{e.outcome}</span>
                   </td>
@@ -61,7 +61,7 @@ export default async function AuditPage() {
                     {e.role ? <div className="meta">{e.role}</div> : null}
                   </td>
                   <td className="mono">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
-                  <td className="mono">{e.ip ?? "—"}</td>
+                  <td className="mono nowrap">{e.ip ?? "—"}</td>
                   <td className="mono">{Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : "—"}</td>
                 </tr>
               ))}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { AppError, errorResponse, toPublicError } from "./app-error";
+import { clientIpFrom } from "./client-ip";
+
+describe("AppError", () => {
+  it("maps codes to HTTP statuses and keeps the message for the user", async () => {
+    expect(new AppError("FORBIDDEN", "no").status).toBe(403);
+    expect(new AppError("NOT_FOUND", "gone").status).toBe(404);
+    const response = errorResponse(new AppError("RATE_LIMITED", "Slow down."));
+    expect(response.status).toBe(429);
+    expect(await response.json()).toEqual({ error: { code: "RATE_LIMITED", message: "Slow down." } });
+  });
+
+  it("never shows an unexpected error's text; logs it with the id the user sees", () => {
+    const logged: string[] = [];
+    const pub = toPublicError(new Error("connect ECONNREFUSED postgres://admin:hunter2@db"), (line) => logged.push(line));
+    expect(pub.status).toBe(500);
+    expect(pub.message).not.toContain("hunter2");
+    expect(pub.message).toContain(pub.errorId!);
+    expect(logged[0]).toContain(pub.errorId!);
+  });
+});
+
+describe("client IP", () => {
+  it("takes the entry the nearest proxy appended, not the one a client can forge", () => {
+    expect(clientIpFrom(new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.9" }))).toBe("203.0.113.9");
+    expect(clientIpFrom({ "x-forwarded-for": "198.51.100.4" })).toBe("198.51.100.4");
+    expect(clientIpFrom({})).toBeNull();
+  });
+});
