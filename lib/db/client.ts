@@ -126,7 +126,13 @@ export async function getDb(): Promise<Database> {
   if (!g[SHARED]) {
     const promise = (async () => {
       const opened = await openDatabase(getConfig().database);
-      await migrateDatabase(opened.db);
+      try {
+        await migrateDatabase(opened.db);
+      } catch (error) {
+        // Close before the retry opens it again: PGlite must never have two openers.
+        await opened.close().catch(() => undefined);
+        throw error;
+      }
       return opened;
     })();
     g[SHARED] = { promise };
