@@ -1,5 +1,5 @@
 import type { Finding } from "../pki/findings";
-import { readTop, shapeOf, type DerShape } from "./der-shape";
+import { partialKeyShape, readTop, shapeOf, type DerShape } from "./der-shape";
 import { FIX, describe, finding, plainBytes, type Location } from "./messages";
 import { decodeBase64, scanPem, splitLines } from "./pem";
 import type { ItemFormat } from "./types";
@@ -315,6 +315,8 @@ function classifyInto(out: Collector, bytes: Uint8Array): void {
     // A text file can start with "0" (0x30): DER only when it is not text, or reads as something known.
     if ("tlv" in first && (!looksLikeText(bytes) || shapeOf(bytes, first.tlv).kind !== "unknown")) return classifyDer(out, bytes);
     if (!("tlv" in first) && !looksLikeText(bytes)) {
+      const key = partialKeyShape(bytes);
+      if (key) return out.key(`${key}, cut short or damaged`);
       out.problem(
         "FORMAT_UNRECOGNIZED",
         `${out.at} starts like DER-encoded data (a certificate, CSR or PKCS#7 file) but is damaged or cut short (${first.error}).`,
@@ -338,6 +340,8 @@ function classifyDer(out: Collector, bytes: Uint8Array): void {
     if ("error" in top) {
       // Trailing whitespace or NUL padding after the last value is harmless.
       if (bytes.subarray(p).every((b) => b === 0 || b === 0x0a || b === 0x0d || b === 0x20)) return;
+      const key = partialKeyShape(bytes.subarray(p));
+      if (key) return out.key(`${key} after offset ${p}, cut short or damaged`);
       out.problem("FORMAT_UNRECOGNIZED", `${out.at} has ${bytes.length - p} unreadable bytes after offset ${p} (${top.error}).`, "Download or export the file again.");
       return;
     }
@@ -370,8 +374,11 @@ function classifyText(out: Collector, text: string): void {
     if (!certLabels.has(block.label)) {
       if (block.label === "EC PARAMETERS" || block.label === "DH PARAMETERS") continue; // harmless companions of keys
       const shape = "tlv" in top ? shapeOf(der, top.tlv) : undefined;
+      const partial = "tlv" in top ? undefined : partialKeyShape(der);
       if (shape?.kind === "private-key") {
         out.der(der, shape, 0, 0, { label: block.label, line: block.beginLine });
+      } else if (partial) {
+        out.key(`${partial}, in a damaged block labelled ${block.label} on line ${block.beginLine}`);
       } else if (/PUBLIC KEY/.test(block.label)) {
         out.problem("FORMAT_UNRECOGNIZED", `The ${block.label} block on line ${block.beginLine} of ${out.at} is a public key, not a certificate.`, "Send the certificate issued for this key, or a CSR made with it.", "warning");
       } else if (/CRL/.test(block.label)) {
@@ -383,7 +390,10 @@ function classifyText(out: Collector, text: string): void {
       continue;
     }
     if ("error" in top) {
-      out.problem("CERTIFICATE_MALFORMED", `The ${block.label} block on line ${block.beginLine} of ${out.at} decodes to damaged data (${top.error}).`, FIX.pemArmour);
+      const key = partialKeyShape(der);
+      der.fill(0);
+      if (key) out.key(`${key}, in a damaged block labelled ${block.label} on line ${block.beginLine}`);
+      else out.problem("CERTIFICATE_MALFORMED", `The ${block.label} block on line ${block.beginLine} of ${out.at} decodes to damaged data (${top.error}).`, FIX.pemArmour);
       continue;
     }
     // OpenSSL's TRUSTED CERTIFICATE is the certificate followed by trust settings: take the certificate only.
@@ -411,9 +421,11 @@ function classifyText(out: Collector, text: string): void {
     // Bare base64 of a key is still a key: look at what it decodes to (and wipe our copy).
     const decoded = decodeBase64(compact);
     const top = readTop(decoded);
-    const keyShape = "tlv" in top ? shapeOf(decoded, top.tlv) : undefined;
+    const shape = "tlv" in top ? shapeOf(decoded, top.tlv) : undefined;
+    const partial = "tlv" in top ? undefined : partialKeyShape(decoded);
     decoded.fill(0);
-    if (keyShape?.kind === "private-key") return out.key(`${keyShape.what}, as base64 without PEM armour`);
+    if (shape?.kind === "private-key") return out.key(`${shape.what}, as base64 without PEM armour`);
+    if (partial) return out.key(`${partial}, as base64 without PEM armour`);
     out.problem("FORMAT_PEM_MALFORMED", `${cap(out.at)} holds base64 data without -----BEGIN / -----END lines.`, "Add the armour lines: put `-----BEGIN CERTIFICATE-----` before the base64 and `-----END CERTIFICATE-----` after it (or re-export the certificate as PEM).");
     return;
   }

@@ -151,3 +151,47 @@ export function readTop(buf: Uint8Array, offset = 0): { tlv: Tlv } | { error: st
     return { error: e instanceof Asn1Error ? e.message : "unreadable" };
   }
 }
+
+/**
+ * For DER that is cut short or damaged: does what is still readable look like the
+ * start of a private key? A truncated key is still key material that has left its
+ * owner, so it is refused like a whole one. Reads children of the outer SEQUENCE
+ * until the first broken one; never throws.
+ */
+export function partialKeyShape(buf: Uint8Array): string | undefined {
+  if (buf[0] !== TAG.SEQUENCE || buf.length < 4) return undefined;
+  let p = 2;
+  const first = buf[1]!;
+  if (first === 0x80) return undefined;
+  if (first & 0x80) p += first & 0x7f;
+  const kids: Tlv[] = [];
+  while (p < buf.length && kids.length < 4) {
+    try {
+      const t = readTlv(buf, p, buf.length, 1);
+      kids.push(t);
+      p = t.end;
+    } catch {
+      // The broken child still tells its tag: enough to recognise a key's OCTET STRING or big INTEGER.
+      kids.push({ tag: buf[p]!, constructed: (buf[p]! & 0x20) !== 0, start: p, contentStart: p, contentEnd: p, end: p, indefinite: false });
+      break;
+    }
+  }
+  const v = smallInteger(buf, kids[0]);
+  const t1 = kids[1]?.tag;
+  const t2 = kids[2]?.tag;
+  if (v === 3 && t1 === TAG.SEQUENCE) return "the start of a PKCS#12 / PFX bundle";
+  if ((v === 0 || v === 1) && t1 === TAG.SEQUENCE && (t2 === undefined || t2 === TAG.OCTET_STRING)) {
+    // PKCS#8 (also what a CSR's or certificate's first field never is: those start with a SEQUENCE).
+    return "the start of a PKCS#8 private key";
+  }
+  if (v === 1 && t1 === TAG.OCTET_STRING) return "the start of an EC private key (SEC 1)";
+  if (v === 0 && t1 === TAG.INTEGER && (t2 === undefined || t2 === TAG.INTEGER)) return "the start of an RSA or DSA private key";
+  if (kids[0]?.tag === TAG.SEQUENCE && t1 === TAG.OCTET_STRING && kids.length === 2 && isAlgorithmPrefix(buf, kids[0])) {
+    return "the start of an encrypted PKCS#8 private key";
+  }
+  return undefined;
+}
+
+function isAlgorithmPrefix(buf: Uint8Array, t: Tlv): boolean {
+  return t.contentEnd > t.contentStart && buf[t.contentStart] === TAG.OID;
+}

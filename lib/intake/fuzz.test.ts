@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
@@ -42,7 +43,12 @@ function prng(seed: number): () => number {
   };
 }
 
-type Seed = { name: string; bytes: Uint8Array; kind: "der" | "pem" | "zip" };
+type Seed = { name: string; bytes: Uint8Array; kind: "der" | "pem" | "zip"; key?: Uint8Array };
+
+// In-memory test key (never written anywhere): mutated key files must never leak key bytes into items.
+const KEY = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+const KEY_DER = new Uint8Array(KEY.export({ type: "pkcs8", format: "der" }));
+const KEY_SEC1 = new Uint8Array(KEY.export({ type: "sec1", format: "der" }));
 
 const pemToDer = (pem: Uint8Array): Uint8Array =>
   new Uint8Array(Buffer.from(new TextDecoder().decode(pem).replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64"));
@@ -79,7 +85,20 @@ async function seeds(): Promise<Seed[]> {
   z2.file("request.csr", read(`${CERTS}/pyca/x509/requests/rsa_sha256.pem`), { date });
   list.push({ name: "stored.zip", bytes: await z2.generateAsync({ type: "uint8array", compression: "STORE" }), kind: "zip" });
   list.push({ name: "TestData.zip", bytes: read(`${ZIPS}/recursiveextractor/nested/TestData.zip`), kind: "zip" });
+  list.push({ name: "client.key", bytes: KEY_DER, kind: "der", key: KEY_DER });
+  list.push({ name: "ec.pem", bytes: toPem("EC PRIVATE KEY", KEY_SEC1), kind: "pem", key: KEY_SEC1 });
+  const z3 = new JSZip();
+  z3.file("leaf.pem", read(`${le}/lets-encrypt-r3.pem`), { date });
+  z3.file("leaf.key", KEY_DER, { date });
+  list.push({ name: "with-key.zip", bytes: await z3.generateAsync({ type: "uint8array", compression: "DEFLATE" }), kind: "zip", key: KEY_DER });
   return list;
+}
+
+/** True when any 16-byte window of `key` (past its first 16 header-ish bytes) occurs in `hay`. */
+function containsWindow(hay: Uint8Array, key: Uint8Array): boolean {
+  const h = Buffer.from(hay);
+  for (let i = 16; i + 16 <= key.length; i += 8) if (h.indexOf(Buffer.from(key.subarray(i, i + 16))) >= 0) return true;
+  return false;
 }
 
 /** Offsets of every DER length octet in `der` (walking constructed values), for targeted corruption. */
@@ -210,9 +229,12 @@ describe("fuzz: mutated real inputs through intake, lib/pki and lib/policy", () 
         spent.intake += performance.now() - t;
         t = performance.now();
         const o = r.refused ? "refused" : r.items.length > 0 ? "items" : "no-items";
+        // A key finding on an input made from a certificate, CSR or PKCS#7 seed would be a false alarm.
+        if (!seed.key) expect(r.findings.some((f) => f.code === "PRIVATE_KEY_PRESENT"), `${label}: key reported in a key-free input`).toBe(false);
         intakeOutcome[o] = (intakeOutcome[o] ?? 0) + 1;
         for (const item of r.items) {
           items++;
+          if (seed.key) expect(containsWindow(item.der, seed.key), `${label}: key bytes in an item`).toBe(false);
           expect(item.der.length, label).toBeGreaterThan(0);
           try {
             if (item.kind === "certificate") inspectCertificate(item.der);

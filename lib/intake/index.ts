@@ -43,6 +43,13 @@ export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits
     findings.push(finding("FORMAT_UNRECOGNIZED", "error", "No file was uploaded.", FIX.sendCertificates));
     return { items, findings, refused, formats: [] };
   }
+  if (files.length > l.maxEntries) {
+    // Same bound as archive entries: a flood of tiny files is metadata exhaustion too.
+    findings.push(
+      finding("UPLOAD_TOO_LARGE", "error", `The upload has ${files.length} files; at most ${l.maxEntries} are accepted.`, "Upload only the certificate chain or the CSRs, or one .zip of them."),
+    );
+    return { items, findings, refused, formats: [] };
+  }
   const total = files.reduce((n, f) => n + f.bytes.length, 0);
   if (total > l.maxUploadBytes) {
     findings.push(

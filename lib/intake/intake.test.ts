@@ -322,6 +322,12 @@ describe("intake: unrecognisable and malformed input", () => {
     expect(r.findings.map((f) => f.code)).toEqual(["FORMAT_UNRECOGNIZED", "FORMAT_UNRECOGNIZED"]);
   });
 
+  it("refuses more than 100 files in one upload", async () => {
+    const r = await intake(Array.from({ length: 101 }, (_, i) => file(`c${i}.pem`, R3_PEM)));
+    expect(r.findings.map((f) => f.code)).toEqual(["UPLOAD_TOO_LARGE"]);
+    expect(r.items).toEqual([]);
+  });
+
   it("refuses an upload over the size limit", async () => {
     const r = await intake([file("a.pem", new Uint8Array(600_000)), file("b.pem", new Uint8Array(600_000))]);
     expect(codes(r)).toEqual(["UPLOAD_TOO_LARGE"]);

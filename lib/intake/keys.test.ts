@@ -61,6 +61,14 @@ const KEYS: KeyCase[] = (() => {
   // A key pasted into JSON (escaped newlines), and bare base64 without armour.
   addPem("config.json", JSON.stringify({ tls: { key: p8pem } }));
   cases.push({ name: "key.b64", bytes: new TextEncoder().encode(p8pem.replace(/-----[^-]+-----/g, "")), secret: p8pem });
+  // Cut short: still key material, still refused.
+  const p1 = der(rsa.privateKey.export({ type: "pkcs1", format: "der" }));
+  addDer("cut-pkcs1.der", p1.subarray(0, 300));
+  const p8cut = der(rsa.privateKey.export({ type: "pkcs8", format: "der" }));
+  addDer("cut-pkcs8.der", p8cut.subarray(0, 200));
+  const sec1 = der(ec.privateKey.export({ type: "sec1", format: "der" }));
+  addDer("cut-sec1.der", sec1.subarray(0, 40));
+  addPem("cut-in-cert-label.pem", wrap("CERTIFICATE", p8cut.subarray(0, 150)));
   // A key disguised under a certificate label is found by its structure.
   const p8 = der(ec.privateKey.export({ type: "pkcs8", format: "der" }));
   cases.push({ name: "disguised.crt", bytes: new TextEncoder().encode(wrap("CERTIFICATE", p8)), secret: p8 });
