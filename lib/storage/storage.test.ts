@@ -210,6 +210,25 @@ describe("encrypted storage on the embedded S3 server (local AES keyring)", () =
   });
 });
 
+describe("when the S3 server is down", () => {
+  it("says storage is unreachable, without the network error's text, and the health check reports it", async () => {
+    const down = await startS3Server({ directory: path.join(dir, "s3-down"), port: 0, bucket: BUCKET });
+    await down.stop();
+    const cfg = { ...config, s3: { ...config.s3, endpoint: down.endpoint } };
+    const s3 = createS3Client(cfg);
+    try {
+      const unreachable = createStorage(cfg, { s3 });
+      const ctx = context();
+      const error = await storageError(unreachable.putEncrypted({ key: newObjectKey(ctx.submissionId), bytes: upload(), context: ctx }));
+      expect(error.code).toBe("unavailable");
+      expect(error.message).toBe("File storage is not reachable right now. Try again in a moment.");
+      expect(await unreachable.health()).toMatchObject({ ok: false, bucket: { ok: false, detail: error.message }, keyring: { ok: true } });
+    } finally {
+      s3.destroy();
+    }
+  });
+});
+
 describe("the aws code path: KMS keyring with an injected KMS client", () => {
   function kmsConfig(): Config {
     return { ...config, keyring: { kind: "kms", keyArn: KEY_ARN, region: "eu-west-1" } };
@@ -248,6 +267,28 @@ describe("the aws code path: KMS keyring with an injected KMS client", () => {
     const local = await storage.putEncrypted({ key: localKey, bytes: upload(), context: ctx });
     expect((await storageError(aws.getDecrypted({ key: localKey, context: { ...ctx, sha256: local.sha256 } }))).code).toBe("integrity");
     expect((await storageError(storage.getDecrypted({ key, context: { ...ctx, sha256 } }))).code).toBe("integrity");
+  });
+
+  it("asks S3 to encrypt every object with the portal's KMS key as well (SSE-KMS), plain artefacts included", async () => {
+    const s3 = createS3Client(config);
+    const sent: { ServerSideEncryption?: string; SSEKMSKeyId?: string }[] = [];
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        sent.push(args.input as (typeof sent)[number]);
+        return next(args);
+      },
+      { step: "initialize", name: "capturePutInput" },
+    );
+    try {
+      const aws = createStorage(kmsConfig(), { s3, kms: createLocalKms({ key: randomBytes(32), keyArn: KEY_ARN }).client });
+      const ctx = context();
+      await aws.putEncrypted({ key: newObjectKey(ctx.submissionId), bytes: upload(), context: ctx });
+      await aws.putPlain({ key: "truststores/s2s-zip/stage/v1.pem", bytes: new Uint8Array([1]) });
+      expect(sent).toHaveLength(2);
+      for (const input of sent) expect(input).toMatchObject({ ServerSideEncryption: "aws:kms", SSEKMSKeyId: KEY_ARN });
+    } finally {
+      s3.destroy();
+    }
   });
 
   it("reports a disabled KMS key in the health check", async () => {
