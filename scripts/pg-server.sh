@@ -86,7 +86,9 @@ start() {
       exit 1
     }
   fi
-  if ! as_pg "$bin/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tAc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
+  local exists
+  exists="$(as_pg "$bin/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tAc "select 1 from pg_database where datname = '$DB'")"
+  if [[ "$exists" != "1" ]]; then
     as_pg "$bin/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DB"
   fi
   echo "$URL"
