@@ -119,7 +119,12 @@ export const OID = {
 const CERT_LABELS = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"];
 const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
 
-/** Decodes the first PEM block (any label) to DER, or returns DER input unchanged. */
+/**
+ * Decodes the first PEM block (with one of `labels`, or any) to DER; DER bytes pass through unchanged.
+ *
+ * @example
+ * const der = pemToDer(pemText, ["CERTIFICATE"]); // skips "Bag Attributes" text and key blocks before it
+ */
 export function pemToDer(input: string | Uint8Array, labels?: readonly string[]): Uint8Array {
   if (typeof input !== "string") {
     // A PEM file given as bytes: decode it as text.
@@ -142,7 +147,12 @@ export function pemToDer(input: string | Uint8Array, labels?: readonly string[])
   return new Uint8Array(Buffer.from(body, "base64"));
 }
 
-/** Every PEM block with one of `labels`, as DER, in order. */
+/**
+ * Every PEM block with one of `labels`, as DER, in order.
+ *
+ * @example
+ * const ders = pemBlocks(bundleText, ["CERTIFICATE"]); // a chain file → one DER per certificate
+ */
 export function pemBlocks(text: string, labels: readonly string[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   const re = new RegExp(PEM_RE.source, "g");
@@ -152,7 +162,13 @@ export function pemBlocks(text: string, labels: readonly string[]): Uint8Array[]
   return out;
 }
 
-/** DER → PEM with 64-column base64 lines. */
+/**
+ * DER → PEM with 64-column base64 lines.
+ *
+ * @example
+ * toPem(der);                          // "-----BEGIN CERTIFICATE-----\n…"
+ * toPem(csrDer, "CERTIFICATE REQUEST");
+ */
 export function toPem(der: Uint8Array, label = "CERTIFICATE"): string {
   const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
   return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
@@ -371,7 +387,12 @@ function escape4514(v: string): string {
   return s;
 }
 
-/** RFC 4514 string: most specific RDN first, e.g. `CN=Acme Client, O=Acme Payments Ltd, C=GB`. */
+/**
+ * RFC 4514 string: most specific RDN first.
+ *
+ * @example
+ * nameToString(parseCertificate(pem).subject); // "CN=Acme Client, O=Acme Payments Ltd, C=GB"
+ */
 export function nameToString(name: ParsedName): string {
   return name.rdns
     .slice()

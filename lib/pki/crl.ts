@@ -28,7 +28,13 @@ const KNOWN_CRL_EXTENSIONS = new Set(["2.5.29.20" /* cRLNumber */, "2.5.29.35" /
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
-/** Parses a CRL (PEM or DER). Throws DerError / Error on malformed input. */
+/**
+ * Parses a CRL (PEM or DER). Throws on malformed input.
+ *
+ * @example
+ * const crl = parseCrl(crlPem);
+ * crl.revoked.has(serialHex(cert.serial));
+ */
 export function parseCrl(input: string | Uint8Array): ParsedCrl {
   const der = pemToDer(input);
   const outer = expectTag(readTlv(der, 0), 0x30, "CertificateList");

@@ -48,7 +48,13 @@ export {
 } from "./validate";
 export { FINDING_CODES, hasErrors, isFindingCode, type Finding, type FindingCode, type FindingSubject, type Severity } from "./findings";
 
-/** SHA-256 of the SubjectPublicKeyInfo: the key's identity across certificates and CSRs (lowercase hex). */
+/**
+ * SHA-256 of the SubjectPublicKeyInfo: the key's identity across certificates (lowercase hex).
+ * Equal to `CsrInfo.spkiSha256` of the CSR the certificate was issued for.
+ *
+ * @example
+ * spkiSha256(certPem) === (await inspectCsr(csrPem)).spkiSha256; // same key?
+ */
 export function spkiSha256(input: string | Uint8Array): string {
   return createHash("sha256").update(parseCertificate(input).spki).digest("hex");
 }

@@ -251,6 +251,9 @@ const selfSignedCache = new WeakMap<ParsedCertificate, boolean>();
 
 /**
  * Builds {@link CertificateInfo} from an already parsed certificate. Never throws.
+ *
+ * @example
+ * const info = describeCertificate(parseCertificate(pem));
  * `known.selfSigned` lets a caller that already verified the self-signature (with WebCrypto) skip the sync check.
  */
 export function describeCertificate(cert: ParsedCertificate, known: { selfSigned?: boolean } = {}): CertificateInfo {
@@ -318,7 +321,12 @@ export function inspectCertificate(input: string | Uint8Array): CertificateInfo 
   return describeCertificate(parseCertificate(input));
 }
 
-/** SHA-256 of DER bytes (or the DER inside PEM), lowercase hex without colons. */
+/**
+ * SHA-256 of DER bytes (or the DER inside PEM), lowercase hex without colons.
+ *
+ * @example
+ * fingerprintSha256(pem); // "9f86d081884c7d65…" (64 hex digits), as `openssl x509 -fingerprint -sha256` without colons
+ */
 export function fingerprintSha256(input: string | Uint8Array): string {
   return sha256Hex(pemToDer(input));
 }

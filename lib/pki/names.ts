@@ -6,7 +6,13 @@ import type { GeneralName, NameConstraintSubtree, NameConstraints, ParsedCertifi
 
 export type PeerName = { kind: "DNS" | "IP" | "RFC822"; value: string };
 
-/** Parses a textual IPv4/IPv6 address to bytes; undefined when it is not one. */
+/**
+ * Parses a textual IPv4/IPv6 address to bytes; undefined when it is not one.
+ *
+ * @example
+ * parseIp("192.0.2.1"); // Uint8Array [192, 0, 2, 1]
+ * parseIp("2001:db8::1")?.length; // 16
+ */
 export function parseIp(text: string): Uint8Array | undefined {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) {
     const parts = text.split(".").map(Number);
@@ -45,7 +51,13 @@ function eqBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** RFC 6125 host match: case-insensitive, wildcard only as the whole left-most label, one label deep. */
+/**
+ * RFC 6125 host match: case-insensitive, wildcard only as the whole left-most label, one label deep.
+ *
+ * @example
+ * dnsNameMatches("*.acme.example", "api.acme.example"); // true
+ * dnsNameMatches("*.acme.example", "a.b.acme.example"); // false
+ */
 export function dnsNameMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase().replace(/\.$/, "");
   const h = host.toLowerCase().replace(/\.$/, "");
@@ -62,7 +74,12 @@ export function dnsNameMatches(pattern: string, host: string): boolean {
   return p === h;
 }
 
-/** Whether the leaf's SANs cover `peer`. */
+/**
+ * Whether the certificate's SANs cover `peer` (SANs only; the CN is never consulted).
+ *
+ * @example
+ * leafMatchesPeerName(parseCertificate(pem), { kind: "DNS", value: "client.acme.example" });
+ */
 export function leafMatchesPeerName(cert: ParsedCertificate, peer: PeerName): boolean {
   const sans = cert.sans ?? [];
   switch (peer.kind) {

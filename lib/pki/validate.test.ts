@@ -191,6 +191,19 @@ describe("each rule fires on a certificate made to break it", () => {
   });
 });
 
+describe("self-signed leaves", () => {
+  it("accepts a self-signed client certificate pinned as trust anchor, refuses it otherwise", async () => {
+    const self = await mintCertificate({ subject: "CN=Acme Self Signed, O=Acme Payments Ltd", keys: EC });
+    const pinned = await validatePath({ leaf: self.pem, trustAnchors: [self.pem], at: AT, requiredEku: CLIENT });
+    expect(pinned.findings).toEqual([]);
+    expect(pinned.path).toHaveLength(1);
+    expect(pinned.path[0]!.selfSigned).toBe(true);
+    const r = await validatePath({ leaf: self.pem, trustAnchors: [root.pem], at: AT, requiredEku: CLIENT });
+    expect(codes(r)).toEqual(["TRUST_UNTRUSTED_ROOT"]);
+    expect(r.findings[0]!.certificate).toEqual({ position: 0, subject: self.subject });
+  });
+});
+
 describe("peer name", () => {
   it("matches SANs case-insensitively, wildcards only in the left-most label", async () => {
     const wild = await mintCertificate({ subject: "CN=Wild", issuer: ica, keys: EC, sans: [{ kind: "DNS", value: "*.acme.example" }, { kind: "IP", value: "192.0.2.7" }] });
@@ -217,7 +230,7 @@ describe("path building", () => {
     expect(r.ok).toBe(false);
     const sig = r.findings.find((f) => f.code === "CHAIN_SIGNATURE_INVALID");
     expect(sig?.certificate?.position).toBe(0);
-    expect(sig?.message).toContain("candidate certificate 1 was rejected");
+    expect(sig?.message).toContain("candidate uploaded certificate 1 was rejected: signature does not verify");
   });
 
   it("rejects a candidate whose SKI differs from the child's AKI and says so", async () => {

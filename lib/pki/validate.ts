@@ -120,8 +120,13 @@ function finding(code: FindingCode, node: Node | undefined, message: string, opt
   };
 }
 
-function label(node: Node): string {
-  return node.position === 0 ? "The leaf certificate" : node.anchor && node.position < 0 ? "The trust anchor" : `Certificate ${node.position}`;
+/** How a message names a certificate: partners recognise subjects, not indexes. */
+function label(node: Node, lower = false): string {
+  const the = lower ? "the" : "The";
+  if (node.position === 0) return `${the} leaf certificate`;
+  const subject = nameToString(node.cert.subject) || "(empty subject)";
+  if (node.anchor && node.position < 0) return `${the} trust anchor "${subject}"`;
+  return `${the} certificate "${subject}"`;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -325,7 +330,8 @@ function rejectionFindings(rejections: Rejection[], chosen: Node[]): Finding[] {
 }
 
 function candidateLabel(n: Node): string {
-  return n.anchor ? (n.position >= 0 ? `certificate ${n.position} (a trust anchor)` : "trust anchor") : `certificate ${n.position}`;
+  // Same-named candidates differ only by key, so say where each came from.
+  return n.position >= 0 ? `uploaded certificate ${n.position}` : "a trusted root of that name";
 }
 
 function noPathFindings(ctx: {
@@ -359,7 +365,7 @@ function noPathFindings(ctx: {
       );
     } else {
       out.push(
-        finding("CHAIN_INCOMPLETE", n, `The issuer of ${label(n).toLowerCase()} ("${nameToString(n.cert.issuer)}") was not uploaded and is not a trusted root.`, {
+        finding("CHAIN_INCOMPLETE", n, `The issuer of ${label(n, true)} ("${nameToString(n.cert.issuer)}") was not uploaded and is not a trusted root.`, {
           fix: "Add the intermediate CA certificate(s) between your certificate and the root, e.g. from your CA's repository.",
         }),
       );
@@ -425,7 +431,7 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
       if (j > 0 && isSelfIssued(below.cert)) continue;
       const violation = nameConstraintViolation(below.cert, nc);
       if (violation) {
-        out.push(finding("CHAIN_NAME_CONSTRAINTS", below, `${label(below)} violates the name constraints of ${label(path[i]!).toLowerCase()}: ${violation}.`));
+        out.push(finding("CHAIN_NAME_CONSTRAINTS", below, `${label(below)} violates the name constraints of ${label(path[i]!, true)}: ${violation}.`));
       }
     }
   }
@@ -492,20 +498,20 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
         if (crl.issuer.key !== node.cert.issuer.key) continue;
         // A CRL only counts when its issuer signed it and may sign CRLs; otherwise anyone could revoke.
         if (issuer.cert.keyUsage && !issuer.cert.keyUsage.has("cRLSign")) {
-          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node).toLowerCase()} is signed by a CA whose key usage lacks cRLSign.`));
+          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node, true)} is signed by a CA whose key usage lacks cRLSign.`));
           continue;
         }
         if (!crl.hasCrlNumber || crl.crlNumberCritical) {
-          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node).toLowerCase()} ${crl.hasCrlNumber ? "marks cRLNumber critical" : "lacks the cRLNumber extension"} (RFC 5280 §5.2.3), so it cannot be relied on.`));
+          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node, true)} ${crl.hasCrlNumber ? "marks cRLNumber critical" : "lacks the cRLNumber extension"} (RFC 5280 §5.2.3), so it cannot be relied on.`));
           continue;
         }
         if (crl.unknownCriticalExtensions.length || crl.partitioned) {
-          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node).toLowerCase()} has critical extensions or a scope this validator does not support.`));
+          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node, true)} has critical extensions or a scope this validator does not support.`));
           continue;
         }
         const sig = await verifySignature({ signed: crl.tbs, signature: crl.signature, sigAlgOid: crl.sigAlgOid, sigAlgParams: crl.sigAlgParams, issuer: issuer.cert, crypto });
         if (!sig.ok) {
-          out.push(finding("REVOCATION_UNKNOWN", node, `A CRL naming the issuer of ${label(node).toLowerCase()} does not verify: ${sig.reason}.`, { severity: "warning" }));
+          out.push(finding("REVOCATION_UNKNOWN", node, `A CRL naming the issuer of ${label(node, true)} does not verify: ${sig.reason}.`, { severity: "warning" }));
           continue;
         }
         const entry = crl.revoked.get(serialHex(node.cert.serial));
@@ -528,7 +534,7 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
           out.push(finding("REVOKED", node, `${label(node)} is revoked${status.reason ? `: ${status.reason}` : ""}.`));
           break;
         case "unknown":
-          out.push(finding("REVOCATION_UNKNOWN", node, `The revocation status of ${label(node).toLowerCase()} is unknown${status.reason ? `: ${status.reason}` : ""}.`, { severity: "warning" }));
+          out.push(finding("REVOCATION_UNKNOWN", node, `The revocation status of ${label(node, true)} is unknown${status.reason ? `: ${status.reason}` : ""}.`, { severity: "warning" }));
           break;
       }
     }
