@@ -253,6 +253,16 @@ class Collector {
 }
 
 // Bounded repetitions only: this runs over whole files, and `-{3,}…-{3,}` would backtrack quadratically on a run of dashes.
+/**
+ * Whether a document part (Office XML, plain text) holds PEM private-key armour.
+ * Markup is stripped first because Word splits text into runs (`<w:t>-----BEGIN</w:t>`).
+ */
+export function documentHoldsKey(bytes: Uint8Array): boolean {
+  const text = latin1(bytes);
+  // `[^<>]` not `[^>]`: a run of "<" without ">" would otherwise make the strip quadratic.
+  return EMBEDDED_KEY_RE.test(text) || EMBEDDED_KEY_RE.test(text.replace(/<[^<>]*>/g, ""));
+}
+
 const EMBEDDED_KEY_RE = /---\s?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY|PuTTY-User-Key-File-\d/;
 
 function latin1(bytes: Uint8Array): string {

@@ -1,5 +1,5 @@
 import type { Finding } from "../pki/findings";
-import { classifyBytes, looksLikeZip, type Classification } from "./classify";
+import { classifyBytes, documentHoldsKey, looksLikeZip, type Classification } from "./classify";
 import { FIX, describe, displayName, finding, plainBytes, type Location } from "./messages";
 import type { IntakeItem, IntakeLimits, IntakeResult, ItemFormat, UploadedFile } from "./types";
 import { hasZipEndRecord, readArchive } from "./zip";
@@ -91,9 +91,26 @@ export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits
         case "damaged":
           findings.push(finding("FORMAT_UNRECOGNIZED", "error", `${describe({ file: file.name })} looks like a zip archive but cannot be read: ${archive.reason}.`, FIX.damagedZip));
           break;
-        case "document":
-          findings.push(finding("FORMAT_UNRECOGNIZED", "error", `${describe({ file: file.name })} is ${archive.what}, not a certificate, CSR, PKCS#7 file or zip of these.`, FIX.sendCertificates));
+        case "document": {
+          const keyPart = archive.entries.find((e) => documentHoldsKey(e.bytes));
+          for (const e of archive.entries) e.bytes.fill(0);
+          if (keyPart) {
+            refused = true;
+            findings.push(
+              finding(
+                "PRIVATE_KEY_PRESENT",
+                "error",
+                `A private key was found in ${describe({ file: file.name })} (${archive.what}; pasted into "${displayName(keyPart.name, 80)}"). ` +
+                  "Nothing from this upload has been stored, but treat the key as exposed: it has left your control. " +
+                  "Generate a new key pair and a new certificate, and send only certificates.",
+                FIX.privateKey,
+              ),
+            );
+          } else {
+            findings.push(finding("FORMAT_UNRECOGNIZED", "error", `${describe({ file: file.name })} is ${archive.what}, not a certificate, CSR, PKCS#7 file or zip of these.`, FIX.sendCertificates));
+          }
           break;
+        }
         case "entries": {
           const before = items.length;
           let entryErrors = false;

@@ -133,6 +133,23 @@ describe("intake: private keys of every flavour are refused and dropped", () => 
     expectNoKeyMaterial(r, keyDer);
   });
 
+  it("finds a key pasted into a Word document, even split across text runs", async () => {
+    const keyPem = pem(ec.privateKey.export({ type: "pkcs8", format: "pem" }));
+    const [first, ...rest] = keyPem.split("\n");
+    const xml = `<w:document><w:body><w:p><w:r><w:t>${first!.slice(0, 10)}</w:t></w:r><w:r><w:t>${first!.slice(10)}</w:t></w:r></w:p>${rest
+      .map((l) => `<w:p><w:r><w:t>${l}</w:t></w:r></w:p>`)
+      .join("")}</w:body></w:document>`;
+    const z = new JSZip();
+    z.file("[Content_Types].xml", "<Types/>");
+    z.file("word/document.xml", xml);
+    const docx = await z.generateAsync({ type: "uint8array", compression: "DEFLATE" });
+    const r = await intake([{ name: "our-certificate.docx", bytes: docx }]);
+    expect(r.findings.map((f) => f.code)).toEqual(["PRIVATE_KEY_PRESENT"]);
+    expect(r.findings[0]!.message).toMatch(/Word document.*word\/document\.xml/);
+    expect(r.refused).toBe(true);
+    expectNoKeyMaterial(r, keyPem);
+  });
+
   it("finds a Java keystore's private key entry", async () => {
     const jks = new Uint8Array([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0x6b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4]);
     const r = await intake([{ name: "client.jks", bytes: jks }]);

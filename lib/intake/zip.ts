@@ -28,8 +28,11 @@ export type ArchiveRead =
   | { kind: "unsafe"; reasons: string[] }
   /** Not a readable zip (truncated, corrupt directory). */
   | { kind: "damaged"; reason: string }
-  /** A zip container that is really an office document or a Java archive. */
-  | { kind: "document"; what: string };
+  /**
+   * A zip container that is really an office document or a Java archive. `entries`
+   * holds its inflated parts when it was safe to open (for the private-key scan), else [].
+   */
+  | { kind: "document"; what: string; entries: ArchiveEntry[] };
 
 type CentralEntry = {
   name: string;
@@ -275,8 +278,8 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
   };
   if (dir.prefix > 0) add(undefined, "prefix", `it has ${dir.prefix} bytes of other data before the archive (a self-extracting or disguised file)`);
 
-  const office = officeKind(dir.entries.map((e) => e.name));
-  if (office && dir.prefix === 0) return { kind: "document", what: office };
+  // Documents are still opened safely: a private key pasted into a Word file must be found.
+  const office = dir.prefix === 0 ? officeKind(dir.entries.map((e) => e.name)) : undefined;
 
   const seen = new Set<string>();
   const spans: { start: number; end: number; entry: CentralEntry }[] = [];
@@ -294,7 +297,7 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
     if (seen.has(key)) add(e, "duplicate", "appears twice (unpackers disagree about which copy wins)");
     seen.add(key);
     if (isDirectory(e) || isJunk(e.name)) continue;
-    if (NESTED_EXTENSIONS.test(e.name)) add(e, "nested", "is itself an archive (archives inside archives are not accepted)");
+    if (NESTED_EXTENSIONS.test(e.name) && !office) add(e, "nested", "is itself an archive (archives inside archives are not accepted)");
     if (e.uncompressedSize > limits.maxEntryBytes) add(e, "entry-size", `declares ${formatBytes(e.uncompressedSize)} unpacked (limit ${formatBytes(limits.maxEntryBytes)})`);
     if (e.uncompressedSize > RATIO_GRACE_BYTES && e.uncompressedSize > limits.maxRatio * Math.max(1, e.compressedSize)) {
       add(e, "ratio", `expands ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1 (a decompression bomb; limit ${limits.maxRatio}:1)`);
@@ -328,6 +331,7 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
       break;
     }
   }
+  if (office && byKind.size > 0) return { kind: "document", what: office, entries: [] };
   if (byKind.size > 0) {
     // Structural attacks first: they explain the size complaints that follow from them.
     const order = ["overlap", "name-mismatch", "header-mismatch", "prefix"];
@@ -377,11 +381,12 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
     const nested = archiveKind(out);
     if (nested) {
       out.fill(0);
+      if (office) continue; // embedded objects of a document are not unpacked
       return { kind: "unsafe", reasons: [`entry "${displayName(e.name, 80)}" is itself a ${nested} archive (archives inside archives are not accepted)`] };
     }
     entries.push({ name: e.name, bytes: out });
   }
-  return { kind: "entries", entries, unreadable };
+  return office ? { kind: "document", what: office, entries } : { kind: "entries", entries, unreadable };
 }
 
 type Inflated = { kind: "ok"; bytes: Uint8Array } | { kind: "over"; produced: number } | { kind: "corrupt" };
