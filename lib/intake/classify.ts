@@ -252,7 +252,6 @@ class Collector {
   }
 }
 
-// Bounded repetitions only: this runs over whole files, and `-{3,}…-{3,}` would backtrack quadratically on a run of dashes.
 /**
  * Whether a document part (Office XML, plain text) holds PEM private-key armour.
  * Markup is stripped first because Word splits text into runs (`<w:t>-----BEGIN</w:t>`).
@@ -263,6 +262,7 @@ export function documentHoldsKey(bytes: Uint8Array): boolean {
   return EMBEDDED_KEY_RE.test(text) || EMBEDDED_KEY_RE.test(text.replace(/<[^<>]*>/g, ""));
 }
 
+// Bounded repetitions only: this runs over whole files, and `-{3,}…-{3,}` would backtrack quadratically on a run of dashes.
 const EMBEDDED_KEY_RE = /---\s?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY|PuTTY-User-Key-File-\d/;
 
 function latin1(bytes: Uint8Array): string {
@@ -309,7 +309,8 @@ function classifyInto(out: Collector, bytes: Uint8Array): void {
     return;
   }
   if (looksLikeZip(bytes)) {
-    out.unusable("a zip archive inside an archive");
+    // intake() opens archives with readArchive before classifying; here a zip is only ever an entry.
+    out.unusable("a zip archive");
     return;
   }
   const keystore = javaKeystore(bytes);
