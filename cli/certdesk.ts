@@ -13,9 +13,13 @@ import { renderVerdict } from "./render";
 
 class UsageError extends Error {}
 
+/** `npm run` starts scripts in the package root; INIT_CWD is where the user typed the command. */
+const BASE_DIR = process.env.INIT_CWD ?? process.cwd();
+const resolvePath = (p: string) => path.resolve(BASE_DIR, p);
+
 async function readInput(file: string, what: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(file));
+    return new Uint8Array(await readFile(resolvePath(file)));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : "cannot be read";
@@ -84,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
     ...(anchors ? { trustAnchors: anchors } : {}),
   });
 
-  if (args.writeCorrected && verdict.correctedPem) await writeFile(args.writeCorrected, verdict.correctedPem);
+  if (args.writeCorrected && verdict.correctedPem) await writeFile(resolvePath(args.writeCorrected), verdict.correctedPem);
 
   if (args.json) {
     const { verdict: v, findings, chain, correctedPem } = verdict;

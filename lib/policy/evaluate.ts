@@ -208,7 +208,7 @@ function weakSignature(alg: { name: string; hash?: string } | undefined, program
 
 // ---------------------------------------------------------------- intake-level rules
 
-function formatFindings(program: Program, intake: IntakeResult): Finding[] {
+function formatFindings(program: Program, intake: IntakeResult, subjects: Map<number, string>): Finding[] {
   const out: Finding[] = [];
   const { encodings, archive } = program.rules.submission;
   const seen = new Set<string>();
@@ -234,7 +234,7 @@ function formatFindings(program: Program, intake: IntakeResult): Finding[] {
         pemOnly ? "FORMAT_NOT_PEM" : "FORMAT_NOT_ACCEPTED",
         "error",
         `${where} is ${label}; this program accepts ${encodings.map((e) => e.toUpperCase()).join(", ")}${pemOnly ? " (X.509 ASCII Base64, '-----BEGIN CERTIFICATE-----')" : ""}.`,
-        { certificate: { position, subject: "", source: where }, fix },
+        { certificate: { position, subject: subjects.get(position) ?? "", source: where }, fix },
       ),
     );
   });
@@ -270,7 +270,7 @@ export async function evaluateUpload(opts: EvaluateOptions): Promise<Verdict> {
   const { program, intake } = opts;
   const partner = opts.partner ?? {};
   const crypto = opts.crypto ?? globalThis.crypto;
-  const findings: Finding[] = [...intake.findings, ...formatFindings(program, intake)];
+  const findings: Finding[] = [...intake.findings];
   const chain: ChainEntry[] = [];
   const sub = program.rules.submission;
 
@@ -295,6 +295,10 @@ export async function evaluateUpload(opts: EvaluateOptions): Promise<Verdict> {
       );
     }
   }
+
+  // ---- encodings and archives, naming each item by the subject just read
+  const subjects = new Map<number, string>([...certs.map((c) => [c.position, c.view.subject] as const), ...csrs.map((c) => [c.position, c.view.subject] as const)]);
+  findings.push(...formatFindings(program, intake, subjects));
 
   // ---- submission kinds
   if (certs.length > 0 && sub.chain === "refused") {

@@ -9,10 +9,8 @@ export function finding(
   message: string,
   opts: { certificate?: FindingSubject; fix?: string } = {},
 ): Finding {
-  const f: Finding = { code, severity, message };
-  if (opts.certificate) f.certificate = opts.certificate;
-  if (opts.fix) f.fix = opts.fix;
-  return f;
+  // Key order as lib/pki writes it, so --json reads the same whoever found the problem.
+  return { code, severity, ...(opts.certificate ? { certificate: opts.certificate } : {}), message, ...(opts.fix ? { fix: opts.fix } : {}) };
 }
 
 /** `"Acme Client" (CN=Acme Client, O=Acme Ltd)` → the CN when there is one, else the whole DN. */
