@@ -1,0 +1,136 @@
+/**
+ * The engine run for one developer app and environment: the app's program, the
+ * partner organisation's parameters, the clock read here (the engine has none), and the
+ * checks across records. Used by create-submission (and so by the portal and the API).
+ */
+import { eq } from "drizzle-orm";
+import type { Database } from "@/lib/db";
+import { organisations } from "@/lib/db";
+import { intake, type IntakeItem } from "@/lib/intake";
+import type { FindingSubject } from "@/lib/pki";
+import { hasErrors } from "@/lib/pki";
+import { checkUpload, evaluateUpload, type ChainEntry, type Partner, type Program, type Verdict } from "@/lib/policy";
+import { findEnvironmentForUser, type ScopedDeveloperApp, type ScopedEnvironment } from "@/lib/auth/access";
+import { AppError } from "@/lib/auth/app-error";
+import type { UploadedFile } from "@/lib/intake";
+import { actorAsUser, type Actor } from "./actor";
+import { crossRecordChecks } from "./cross-record-checks";
+import type { Purpose } from "./limits";
+
+export type UploadTarget = {
+  app: ScopedDeveloperApp;
+  environment: ScopedEnvironment;
+  program: Program;
+  partner: Partner;
+};
+
+/** The app and environment, scoped to the actor: another tenant's (or a made-up) id is NOT_FOUND. */
+export async function resolveTarget(db: Database, actor: Actor, ref: { appId: string; environmentKey: string }): Promise<Omit<UploadTarget, "program" | "partner">> {
+  const found = await findEnvironmentForUser(db, actorAsUser(actor), { appId: ref.appId, key: ref.environmentKey });
+  if (!found) throw new AppError("NOT_FOUND", "No such developer app or environment.");
+  return found;
+}
+
+/** The partner parameters a program is evaluated with, from the organisation's record. */
+export async function partnerOf(db: Database, organisationId: string): Promise<Partner> {
+  const [org] = await db
+    .select({ companyName: organisations.companyName, organizationIdentifier: organisations.organizationIdentifier, psd2Roles: organisations.psd2Roles })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId))
+    .limit(1);
+  if (!org) return {};
+  return {
+    companyName: org.companyName,
+    ...(org.organizationIdentifier ? { organizationIdentifier: org.organizationIdentifier } : {}),
+    ...(org.psd2Roles.length ? { psd2Roles: org.psd2Roles } : {}),
+  };
+}
+
+/** What of the upload the submission records: its kind and the key it registers. */
+export type UploadSubject = {
+  kind: "chain" | "csr";
+  /** The leaf's (or the CSR's) entry, position and identity. */
+  entry?: ChainEntry;
+  spkiSha256?: string;
+  fingerprintSha256?: string;
+  subject?: string;
+  notAfter?: Date;
+};
+
+function str(details: Record<string, unknown>, key: string): string | undefined {
+  const v = details[key];
+  return typeof v === "string" ? v : undefined;
+}
+
+export function uploadSubject(verdict: Verdict): UploadSubject {
+  const leaf = verdict.chain.find((c) => c.role === "leaf" && c.position !== null);
+  if (leaf) {
+    const notAfter = str(leaf.details, "notAfter");
+    return {
+      kind: "chain",
+      entry: leaf,
+      spkiSha256: str(leaf.details, "spkiSha256"),
+      fingerprintSha256: str(leaf.details, "fingerprintSha256"),
+      subject: leaf.subject,
+      ...(notAfter ? { notAfter: new Date(notAfter) } : {}),
+    };
+  }
+  const csr = verdict.chain.find((c) => c.role === "csr");
+  if (csr) return { kind: "csr", entry: csr, spkiSha256: str(csr.details, "spkiSha256"), subject: csr.subject };
+  return { kind: "chain" };
+}
+
+export type CheckedUpload = {
+  verdict: Verdict;
+  /** Intake's items, by the positions the verdict's chain refers to (DER, never re-encoded). */
+  items: IntakeItem[];
+  subject: UploadSubject;
+};
+
+/**
+ * Runs the engine on an upload for a resolved target at `now`, then the cross-record
+ * checks. Never throws on bad input: unreadable files are findings.
+ */
+export async function checkUploadForTarget(
+  db: Database,
+  input: { target: UploadTarget; files: UploadedFile[]; purpose: Purpose; now: Date },
+): Promise<CheckedUpload> {
+  const { target } = input;
+  // Intake once here, so the DER of each chain position is at hand for storage.
+  const intakeResult = await intake(input.files);
+  let verdict: Verdict;
+  try {
+    verdict = await evaluateUpload({
+      program: target.program,
+      intake: intakeResult,
+      partner: target.partner,
+      at: input.now,
+      environment: target.environment.key,
+    });
+  } catch {
+    // checkUpload's own defence turns an engine bug into a FORMAT_UNRECOGNIZED verdict.
+    verdict = await checkUpload({ files: input.files, program: target.program, partner: target.partner, at: input.now });
+  }
+  const subject = uploadSubject(verdict);
+  if (!verdict.refused && subject.spkiSha256) {
+    const certificate: FindingSubject | undefined =
+      subject.entry && subject.entry.position !== null
+        ? { position: subject.entry.position, subject: subject.entry.subject, ...(subject.entry.source ? { source: subject.entry.source } : {}) }
+        : undefined;
+    const extra = await crossRecordChecks(db, {
+      organisationId: target.app.organisationId,
+      appId: target.app.id,
+      environmentId: target.environment.id,
+      purpose: input.purpose,
+      spkiSha256: subject.spkiSha256,
+      ...(subject.kind === "chain" && subject.fingerprintSha256 ? { fingerprintSha256: subject.fingerprintSha256 } : {}),
+      ...(certificate ? { certificate } : {}),
+      program: target.program,
+    });
+    if (extra.length) {
+      const findings = [...verdict.findings, ...extra];
+      verdict = { ...verdict, findings, verdict: hasErrors(findings) ? "rejected" : "accepted" };
+    }
+  }
+  return { verdict, items: intakeResult.items, subject };
+}

@@ -1,0 +1,325 @@
+/**
+ * An upload for one developer app, environment and purpose becomes a submission:
+ * validate → authorize → check → (refuse | store encrypted files → one transaction of
+ * rows + audit event). Used by the portal (a draft) and the partner API (sent for review).
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/lib/db";
+import { certificates, findings as findingsTable, submissionFiles, submissions, type SubmissionStatus } from "@/lib/db";
+import { recordAudit } from "@/lib/audit";
+import { AppError } from "@/lib/auth/app-error";
+import { toPem, type Finding } from "@/lib/pki";
+import { approvalsRequired, type Verdict } from "@/lib/policy";
+import type { UploadedFile } from "@/lib/intake";
+import type { Storage } from "@/lib/storage";
+import { actsFor, auditActor, type Actor } from "./actor";
+import { checkUploadForTarget, partnerOf, resolveTarget, type UploadTarget } from "./check-upload-for-app";
+import { loadProgramForApp } from "./load-program";
+import { describeBytes, MAX_FILES, MAX_UPLOAD_BYTES, PURPOSES, type Purpose } from "./limits";
+import { deleteObjects, pathCertificates, plannedFiles, writeFiles, type WrittenFile } from "./stored-files";
+
+export type SubmissionDeps = { db: Database; storage: Storage; now?: () => Date };
+
+export type CreateSubmissionInput = {
+  actor: Actor;
+  appId: string;
+  environmentKey: string;
+  purpose?: string;
+  files: UploadedFile[];
+  /** Client-chosen: the same key (per organisation) always answers with the same submission. */
+  idempotencyKey?: string | null;
+  /** Send for review at once (the API). Only a verdict without errors is sent; warnings count as acknowledged by the sender. */
+  submit?: boolean;
+};
+
+export type SubmissionRef = { id: string; status: SubmissionStatus };
+
+export type CreateSubmissionResult =
+  /** Stored: a draft, or in review when `submit` was asked. */
+  | { outcome: "created"; submission: SubmissionRef; verdict: Verdict; replacedDraftId?: string }
+  /** The idempotency key was seen before: that submission, unchanged (its verdict from the stored findings). */
+  | { outcome: "existing"; submission: SubmissionRef; verdict: Pick<Verdict, "verdict" | "findings" | "chain"> }
+  /** A private key or an unsafe archive: nothing was stored. */
+  | { outcome: "refused"; verdict: Verdict }
+  /** `submit` was asked but the verdict has errors: nothing was stored. */
+  | { outcome: "rejected"; verdict: Verdict };
+
+const idempotencyKeySchema = z
+  .string()
+  .trim()
+  .min(8, "The idempotency key must be 8 to 200 printable characters.")
+  .max(200, "The idempotency key must be 8 to 200 printable characters.")
+  .regex(/^[\x21-\x7e]+$/, "The idempotency key must be 8 to 200 printable characters.");
+
+/** Validation at the boundary; each failure is a message the partner can act on. */
+export function validateUpload(input: { files: UploadedFile[]; purpose?: string }): Purpose {
+  if (input.files.length === 0) throw new AppError("INVALID_INPUT", "Choose at least one file: the certificate chain, a .zip of it, or a CSR.");
+  if (input.files.length > MAX_FILES) throw new AppError("INVALID_INPUT", `At most ${MAX_FILES} files can be uploaded at once; ${input.files.length} were sent. Put them in one .zip or send only the chain.`);
+  const total = input.files.reduce((n, f) => n + f.bytes.byteLength, 0);
+  if (total > MAX_UPLOAD_BYTES) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `The upload is ${describeBytes(total)}; at most ${describeBytes(MAX_UPLOAD_BYTES)} is accepted. A certificate chain is a few kilobytes: send only the certificates or the CSR.`);
+  }
+  const purpose = input.purpose ?? "mtls";
+  if (!(PURPOSES as readonly string[]).includes(purpose)) throw new AppError("INVALID_INPUT", `Unknown purpose "${purpose.slice(0, 40)}"; use one of: ${PURPOSES.join(", ")}.`);
+  return purpose as Purpose;
+}
+
+/** Authorize: the app is visible to the actor (else NOT_FOUND) and the actor acts for its organisation (staff only look). */
+export async function authorizeUpload(db: Database, actor: Actor, ref: { appId: string; environmentKey: string }): Promise<UploadTarget> {
+  const found = await resolveTarget(db, actor, ref);
+  if (!actsFor(actor, found.app.organisationId)) throw new AppError("FORBIDDEN", "Only the partner organisation's members can upload certificates for this app.");
+  const [program, partner] = await Promise.all([loadProgramForApp(db, found.app.programId), partnerOf(db, found.app.organisationId)]);
+  return { ...found, program, partner };
+}
+
+async function findByIdempotencyKey(db: Database, organisationId: string, key: string) {
+  const [row] = await db
+    .select({ id: submissions.id, status: submissions.status, verdict: submissions.verdict, appId: submissions.appId, environmentId: submissions.environmentId })
+    .from(submissions)
+    .where(and(eq(submissions.organisationId, organisationId), eq(submissions.idempotencyKey, key)))
+    .limit(1);
+  return row;
+}
+
+/** The stored findings as the verdict's findings (for an idempotent replay). */
+export async function storedFindings(db: Database, submissionId: string): Promise<Finding[]> {
+  const rows = await db.select().from(findingsTable).where(eq(findingsTable.submissionId, submissionId)).orderBy(findingsTable.position);
+  return rows.map((r) => ({
+    code: r.code as Finding["code"],
+    severity: r.severity,
+    ...(r.position !== null && r.subject !== null ? { certificate: { position: r.position, subject: r.subject } } : {}),
+    message: r.message,
+    ...(r.fix ? { fix: r.fix } : {}),
+  }));
+}
+
+function uniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === "23505") return true;
+  }
+  return false;
+}
+
+/** Serialises uploads for one app, environment and purpose (the "one open submission" rule) across servers. */
+async function lockSlot(tx: Database, slot: { appId: string; environmentId: string; purpose: string }): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`certdesk.slot:${slot.appId}:${slot.environmentId}:${slot.purpose}`}, 0))`);
+}
+
+const IN_REVIEW_MESSAGE = "A submission for this app, environment and purpose is in review. Withdraw it first, or wait for the reviewers' decision.";
+
+export async function createSubmission(deps: SubmissionDeps, input: CreateSubmissionInput): Promise<CreateSubmissionResult> {
+  const { db, storage } = deps;
+  const now = deps.now?.() ?? new Date();
+  // validate
+  const purpose = validateUpload(input);
+  const idempotencyKey = input.idempotencyKey == null || input.idempotencyKey === "" ? undefined : idempotencyKeySchema.safeParse(input.idempotencyKey);
+  if (idempotencyKey && !idempotencyKey.success) throw new AppError("INVALID_INPUT", idempotencyKey.error.issues[0]!.message);
+  const key = idempotencyKey?.data;
+
+  // authorize
+  const target = await authorizeUpload(db, input.actor, { appId: input.appId, environmentKey: input.environmentKey });
+  const scope = { organisationId: target.app.organisationId, appId: target.app.id, environmentId: target.environment.id };
+  const { via, ...who } = auditActor(input.actor);
+  const auditBase = { ...who, organisationId: scope.organisationId };
+
+  if (key) {
+    const existing = await findByIdempotencyKey(db, scope.organisationId, key);
+    if (existing) return replay(db, existing, scope);
+  }
+
+  // act: the engine, at the time read here
+  const checked = await checkUploadForTarget(db, { target, files: input.files, purpose, now });
+  const { verdict } = checked;
+  const codes = [...new Set(verdict.findings.map((f) => f.code))];
+
+  if (verdict.refused) {
+    // Nothing of the upload is stored; the event says THAT a key (or an unsafe archive) was refused, never what it was.
+    const keyRefused = verdict.findings.some((f) => f.code === "PRIVATE_KEY_PRESENT");
+    await recordAudit(db, {
+      ...auditBase,
+      action: keyRefused ? "submission.key_refused" : "upload.refused",
+      targetType: "environment",
+      targetId: scope.environmentId,
+      outcome: "refused",
+      details: { ...via, appId: scope.appId, purpose, codes, files: input.files.length },
+    });
+    return { outcome: "refused", verdict };
+  }
+  const hasErrorFindings = verdict.findings.some((f) => f.severity === "error");
+  if (input.submit && hasErrorFindings) {
+    await recordAudit(db, {
+      ...auditBase,
+      action: "submission.create",
+      targetType: "environment",
+      targetId: scope.environmentId,
+      outcome: "refused",
+      details: { ...via, appId: scope.appId, purpose, codes, reason: "verdict has errors" },
+    });
+    return { outcome: "rejected", verdict };
+  }
+
+  // Quick answer before any storage work; the transaction checks again under the lock.
+  await assertSlotOpen(db, { ...scope, purpose });
+
+  const submissionId = randomUUID();
+  const fileScope = { ...scope, submissionId };
+  let written: WrittenFile[];
+  try {
+    written = await writeFiles(storage, fileScope, plannedFiles(input.files, verdict, checked.items));
+  } catch (error) {
+    await auditFailure(db, auditBase, scope, "storage");
+    throw new AppError("UNAVAILABLE", "Your files could not be stored just now, so nothing was kept. Try again in a moment.", { cause: error });
+  }
+
+  const status: SubmissionStatus = input.submit ? "in_review" : "draft";
+  const subject = checked.subject;
+  const path = pathCertificates(verdict, checked.items);
+  let replaced: { id: string; keys: string[] } | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      await lockSlot(tx, { appId: scope.appId, environmentId: scope.environmentId, purpose });
+      await assertSlotOpen(tx, { ...scope, purpose });
+      replaced = await deleteDrafts(tx, { ...scope, purpose });
+      await tx.insert(submissions).values({
+        id: submissionId,
+        organisationId: scope.organisationId,
+        appId: scope.appId,
+        environmentId: scope.environmentId,
+        purpose,
+        kind: subject.kind,
+        status,
+        verdict: verdict.verdict,
+        programId: target.program.id,
+        programVersion: target.program.version,
+        createdBy: input.actor.kind === "user" ? input.actor.user.id : input.actor.principal.createdBy,
+        idempotencyKey: key ?? null,
+        approvalsRequired: approvalsRequired(target.program, target.environment.key),
+        leafFingerprint: subject.fingerprintSha256 ?? null,
+        leafSpkiSha256: subject.spkiSha256 ?? null,
+        leafSubject: subject.subject ?? null,
+        leafNotAfter: subject.notAfter ?? null,
+        submittedAt: input.submit ? now : null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (written.length) await tx.insert(submissionFiles).values(written.map((w) => ({ ...w, submissionId, createdAt: now })));
+      if (verdict.findings.length) {
+        const acknowledged = input.submit && input.actor.kind === "token" ? input.actor.principal : undefined;
+        await tx.insert(findingsTable).values(
+          verdict.findings.map((f) => ({
+            submissionId,
+            code: f.code,
+            severity: f.severity,
+            position: f.certificate?.position ?? null,
+            subject: f.certificate?.subject ?? null,
+            message: f.message,
+            fix: f.fix ?? null,
+            // Sent through the API: the sender acknowledged the warnings by sending (docs/api.md says so).
+            ...(f.severity === "warning" && acknowledged
+              ? { acknowledgedBy: acknowledged.createdBy, acknowledgedAt: now, acknowledgement: `Sent for review through API token ${acknowledged.tokenPrefix}…` }
+              : {}),
+          })),
+        );
+      }
+      if (path.length) {
+        await tx.insert(certificates).values(
+          path.map((p, position) => certificateRow(p, { ...fileScope, position })),
+        );
+      }
+      await recordAudit(tx, {
+        ...auditBase,
+        action: "submission.create",
+        targetType: "submission",
+        targetId: submissionId,
+        outcome: "success",
+        at: now,
+        details: { ...via, appId: scope.appId, environmentId: scope.environmentId, purpose, status, verdict: verdict.verdict, codes, files: written.length, ...(replaced ? { replacedDraftId: replaced.id } : {}) },
+      });
+    });
+  } catch (error) {
+    await deleteObjects(storage, written.map((w) => w.objectKey));
+    if (key && uniqueViolation(error)) {
+      // Two requests with the same key raced; the other one won. Answer with its submission.
+      const existing = await findByIdempotencyKey(db, scope.organisationId, key);
+      if (existing) return replay(db, existing, scope);
+    }
+    if (error instanceof AppError) throw error;
+    await auditFailure(db, auditBase, scope, "database");
+    throw new AppError("UNAVAILABLE", "Your submission could not be saved just now, so nothing was kept. Try again in a moment.", { cause: error });
+  }
+  if (replaced) await deleteObjects(storage, replaced.keys);
+  return { outcome: "created", submission: { id: submissionId, status }, verdict, ...(replaced ? { replacedDraftId: replaced.id } : {}) };
+}
+
+async function replay(
+  db: Database,
+  existing: { id: string; status: SubmissionStatus; verdict: "accepted" | "rejected"; appId: string; environmentId: string },
+  scope: { appId: string; environmentId: string },
+): Promise<CreateSubmissionResult> {
+  if (existing.appId !== scope.appId || existing.environmentId !== scope.environmentId) {
+    throw new AppError("CONFLICT", "This idempotency key was already used for another app or environment. Use a new key for each upload.");
+  }
+  return { outcome: "existing", submission: { id: existing.id, status: existing.status }, verdict: { verdict: existing.verdict, findings: await storedFindings(db, existing.id), chain: [] } };
+}
+
+async function assertSlotOpen(db: Database, slot: { appId: string; environmentId: string; purpose: Purpose }): Promise<void> {
+  const [inReview] = await db
+    .select({ id: submissions.id })
+    .from(submissions)
+    .where(and(eq(submissions.appId, slot.appId), eq(submissions.environmentId, slot.environmentId), eq(submissions.purpose, slot.purpose), eq(submissions.status, "in_review")))
+    .limit(1);
+  if (inReview) throw new AppError("CONFLICT", IN_REVIEW_MESSAGE);
+}
+
+/** An unsent draft is replaced by the new upload: its rows go now, its objects after commit. */
+async function deleteDrafts(tx: Database, slot: { appId: string; environmentId: string; purpose: Purpose }): Promise<{ id: string; keys: string[] } | undefined> {
+  const drafts = await tx
+    .select({ id: submissions.id })
+    .from(submissions)
+    .where(and(eq(submissions.appId, slot.appId), eq(submissions.environmentId, slot.environmentId), eq(submissions.purpose, slot.purpose), eq(submissions.status, "draft")));
+  if (drafts.length === 0) return undefined;
+  const ids = drafts.map((d) => d.id);
+  const files = await tx.select({ objectKey: submissionFiles.objectKey }).from(submissionFiles).where(inArray(submissionFiles.submissionId, ids));
+  // Files, findings and certificates cascade with the submission.
+  await tx.delete(submissions).where(inArray(submissions.id, ids));
+  return { id: ids[0]!, keys: files.map((f) => f.objectKey) };
+}
+
+function certificateRow(
+  p: ReturnType<typeof pathCertificates>[number],
+  scope: { organisationId: string; appId: string; environmentId: string; submissionId: string; position: number },
+): typeof certificates.$inferInsert {
+  const d = p.entry.details;
+  const text = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : "");
+  const key = (d.publicKey ?? {}) as { algorithm?: unknown; size?: unknown };
+  return {
+    submissionId: scope.submissionId,
+    organisationId: scope.organisationId,
+    appId: scope.appId,
+    environmentId: scope.environmentId,
+    position: scope.position,
+    role: p.role,
+    subject: p.entry.subject,
+    issuer: text("issuer"),
+    serialNumber: text("serialNumber"),
+    notBefore: new Date(text("notBefore")),
+    notAfter: new Date(text("notAfter")),
+    fingerprintSha256: text("fingerprintSha256"),
+    spkiSha256: text("spkiSha256"),
+    keyAlgorithm: typeof key.algorithm === "string" ? key.algorithm : "unknown",
+    keySize: typeof key.size === "number" ? key.size : null,
+    pem: toPem(p.der),
+    status: "pending",
+  };
+}
+
+async function auditFailure(db: Database, base: Record<string, unknown>, scope: { appId: string; environmentId: string }, stage: "storage" | "database"): Promise<void> {
+  try {
+    await recordAudit(db, { ...(base as object), action: "submission.create", targetType: "environment", targetId: scope.environmentId, outcome: "failure", details: { appId: scope.appId, stage } });
+  } catch (error) {
+    // The audit write failing too (database down) must not hide the partner's clear error.
+    console.error("audit: could not record a failed submission", error instanceof Error ? error.message : error);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * A dry run: the engine's verdict for a program, with nothing stored and no records
+ * consulted beyond the caller's organisation (its company name is the default).
+ */
+import type { Database } from "@/lib/db";
+import { AppError } from "@/lib/auth/app-error";
+import { checkUpload, EXAMPLE_PROGRAM_IDS, type Partner } from "@/lib/policy";
+import type { UploadedFile } from "@/lib/intake";
+import type { ApiPrincipal } from "@/lib/auth/api-tokens";
+import { partnerOf } from "./check-upload-for-app";
+import { validateUpload } from "./create-submission";
+import { findProgram } from "./load-program";
+import { toVerdictJson, type VerdictJson } from "./verdict-json";
+
+export async function preflight(
+  deps: { db: Database; now?: () => Date },
+  input: { principal: ApiPrincipal; files: UploadedFile[]; programId: string | null; company?: string | null },
+): Promise<VerdictJson> {
+  validateUpload({ files: input.files });
+  if (!input.programId) throw new AppError("INVALID_INPUT", `Name the program to check against in the "program" field (for example ${EXAMPLE_PROGRAM_IDS.join(", ")}).`);
+  const program = await findProgram(deps.db, input.programId);
+  if (!program) throw new AppError("NOT_FOUND", `Unknown program "${input.programId.slice(0, 64)}". Known programs include: ${EXAMPLE_PROGRAM_IDS.join(", ")}.`);
+  const partner: Partner = await partnerOf(deps.db, input.principal.organisationId);
+  const company = input.company?.trim();
+  if (company) partner.companyName = company.slice(0, 200);
+  const verdict = await checkUpload({ files: input.files, program, partner, at: deps.now?.() ?? new Date() });
+  return toVerdictJson(verdict);
+}
