@@ -328,7 +328,7 @@ export function inspectCertificate(input: string | Uint8Array): CertificateInfo 
  * fingerprintSha256(pem); // "9f86d081884c7d65…" (64 hex digits), as `openssl x509 -fingerprint -sha256` without colons
  */
 export function fingerprintSha256(input: string | Uint8Array): string {
-  return sha256Hex(pemToDer(input));
+  return sha256Hex(pemToDer(input, ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", "X509 CRL"]));
 }
 
 // ---- CSRs ----
@@ -358,7 +358,8 @@ export type CsrInfo = {
 export async function inspectCsr(input: string | Uint8Array, crypto: Crypto = globalThis.crypto): Promise<CsrInfo> {
   let der: Uint8Array;
   try {
-    der = pemToDer(input);
+    // Labels matter: a file may carry a private key block before the request, and that must never be parsed as one.
+    der = pemToDer(input, ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
   } catch (e) {
     throw e instanceof CertificateParseError ? e : new CertificateParseError("unreadable CSR", { cause: e });
   }

@@ -181,8 +181,17 @@ function constrainedNames(cert: ParsedCertificate): Checked[] {
     for (const a of rdn)
       if (a.oid === "1.2.840.113549.1.9.1") out.push({ kind: "RFC822", value: a.value, name: { kind: "RFC822", value: a.value } });
   for (const s of cert.sans ?? []) out.push({ kind: s.kind, value: s.value, name: s });
+  // No DNS/IP SANs: gateways that identify clients by CN would trust a CN the CA was never allowed to
+  // issue, so a hostname-shaped CN is held to the DNS constraints (OpenSSL does the same).
+  if (!cert.sans?.some((s) => s.kind === "DNS" || s.kind === "IP")) {
+    for (const rdn of cert.subject.rdns)
+      for (const a of rdn)
+        if (a.oid === "2.5.4.3" && HOSTNAME_LIKE.test(a.value)) out.push({ kind: "DNS", value: a.value, name: { kind: "DNS", value: a.value } });
+  }
   return out;
 }
+
+const HOSTNAME_LIKE = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 
 /** Matches one name against one subtree: true/false, or undefined when the types differ. */
 function within(n: GeneralName, c: NameConstraintSubtree, excluded: boolean): boolean | undefined {

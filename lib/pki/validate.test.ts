@@ -142,6 +142,20 @@ describe("each rule fires on a certificate made to break it", () => {
     expect(codes(await check({ leaf: excluded.pem, intermediates: [nc.pem] }))).toEqual(["CHAIN_NAME_CONSTRAINTS"]);
   });
 
+  it("CHAIN_NAME_CONSTRAINTS: a hostname-shaped CN counts as DNS name when there are no SANs", async () => {
+    const nc = await mintCertificate({
+      subject: "CN=CN Constrained CA",
+      issuer: root,
+      keys: EC,
+      ca: true,
+      extensions: [nameConstraintsExtension({ permitted: [{ kind: "DNS", value: "acme.example" }] })],
+    });
+    const evil = await mintCertificate({ subject: "CN=api.evil.example", issuer: nc, keys: EC });
+    const plain = await mintCertificate({ subject: "CN=Acme Client, O=Acme", issuer: nc, keys: EC });
+    expect(codes(await check({ leaf: evil.pem, intermediates: [nc.pem] }))).toEqual(["CHAIN_NAME_CONSTRAINTS"]);
+    expect((await check({ leaf: plain.pem, intermediates: [nc.pem] })).ok).toBe(true);
+  });
+
   it("CHAIN_NAME_CONSTRAINTS: IP netmask and directoryName subtrees", async () => {
     const nc = await mintCertificate({
       subject: "CN=Net CA, O=Acme",
