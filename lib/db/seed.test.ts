@@ -54,11 +54,11 @@ describe("demo seed", () => {
       }
     }));
 
-  it("gives Acme its PSD2 identity, apps on their programs with the programs' environments, and an API token stored as a hash", () =>
+  it("gives Acme its organisation identifier (no PSD2 roles in the demo), apps on their programs with the programs' environments, and an API token stored as a hash", () =>
     t.current.rollback(async (tx) => {
       await seedDemo(tx, { programs: PROGRAMS });
       const [acme] = await tx.select().from(organisations).where(eq(organisations.name, "Acme Payments Ltd"));
-      expect(acme).toMatchObject({ kind: "partner", organizationIdentifier: "PSDGB-FCA-654321", psd2Roles: ["PSP_AI", "PSP_PI"] });
+      expect(acme).toMatchObject({ kind: "partner", organizationIdentifier: "PSDGB-FCA-654321", psd2Roles: [] });
       const apps = await tx
         .select({ app: developerApps.name, program: developerApps.programId, env: environments.key, production: environments.production })
         .from(developerApps)

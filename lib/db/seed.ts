@@ -61,9 +61,11 @@ const ORGANISATIONS: readonly SeedOrganisation[] = [
     slug: "acme-payments",
     kind: "partner",
     companyName: "Acme Payments Ltd",
-    // A licensed payment institution: the PSD2 program asks its certificates for these roles.
+    // A licensed payment institution. No PSD2 roles are configured for the demo: a partner with roles must
+    // present a QWAC carrying them (PSD2_QWAC_REQUIRED), which no self-made demo chain can be. An operator
+    // sets the roles of a partner that calls PSD2 APIs.
     organizationIdentifier: "PSDGB-FCA-654321",
-    psd2Roles: ["PSP_AI", "PSP_PI"],
+    psd2Roles: [],
     apps: [
       { name: "Acme Checkout", programId: "self-signed-allowed" },
       { name: "Acme Treasury Gateway", programId: "ca-chain" },
