@@ -55,6 +55,8 @@ describe("inspectCertificate on factory certificates", () => {
       ],
       ncaName: "Financial Conduct Authority",
       ncaId: "GB-FCA",
+      qcCompliance: true,
+      qcTypes: ["0.4.0.1862.1.6.3"],
     });
     expect(info.qcStatements?.qcCompliance).toBe(true);
     // Plain data: survives a JSON round trip unchanged.

@@ -44,14 +44,24 @@ export type SignatureAlgorithmInfo = { oid: string; name: string; hash?: string 
 
 export type Psd2Role = { oid: string; name: string };
 
-export type Psd2Info = { roles: Psd2Role[]; ncaName: string; ncaId: string };
+/** ETSI TS 119 495 PSD2 attributes, with the qualified-certificate statements that accompany them. */
+export type Psd2Info = {
+  roles: Psd2Role[];
+  ncaName: string;
+  /** e.g. `GB-FCA`, `NL-DNB`. */
+  ncaId: string;
+  /** QcCompliance (0.4.0.1862.1.1) present: an EU qualified certificate. */
+  qcCompliance: boolean;
+  /** QcType OIDs (0.4.0.1862.1.6.3 = web, i.e. QWAC; .2 = eseal). */
+  qcTypes: string[];
+};
 
 export type QcStatementsInfo = {
   qcCompliance: boolean;
   /** QcType OIDs (0.4.0.1862.1.6.x: 1 esign, 2 eseal, 3 web). */
   qcTypes: string[];
   statementOids: string[];
-  psd2?: Psd2Info;
+  psd2?: Omit<Psd2Info, "qcCompliance" | "qcTypes">;
   /** The extension is present but could not be decoded fully. */
   malformed?: boolean;
 };
@@ -302,7 +312,7 @@ export function describeCertificate(cert: ParsedCertificate, known: { selfSigned
     selfIssued,
     selfSigned,
     ...(qc ? { qcStatements: qc } : {}),
-    ...(qc?.psd2 ? { psd2: qc.psd2 } : {}),
+    ...(qc?.psd2 ? { psd2: { ...qc.psd2, qcCompliance: qc.qcCompliance, qcTypes: qc.qcTypes } } : {}),
     extensions: cert.extensions.map((e) => ({ oid: e.oid, critical: e.critical })),
     criticalExtensions: cert.extensions.filter((e) => e.critical).map((e) => e.oid),
   };
