@@ -56,6 +56,82 @@ const EXPECTED: Record<string, [code: string, reason: RegExp]> = {
   "recursiveextractor/zip-slip/zip-slip.zip": ["ARCHIVE_UNSAFE", /path traversal/],
 };
 
+/** A minimal stored zip built by hand, for header tricks no archiver writes on purpose. */
+function handZip(entries: { name: string; data: Uint8Array; extra?: Uint8Array; externalAttributes?: number }[]): Uint8Array {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const extra = Buffer.from(e.extra ?? new Uint8Array(0));
+    const crc = crc32(e.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(e.data.length, 18);
+    local.writeUInt32LE(e.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(extra.length, 28);
+    const cd = Buffer.alloc(46);
+    cd.writeUInt32LE(0x02014b50, 0);
+    cd.writeUInt16LE(0x0314, 4);
+    cd.writeUInt16LE(20, 6);
+    cd.writeUInt32LE(crc, 16);
+    cd.writeUInt32LE(e.data.length, 20);
+    cd.writeUInt32LE(e.data.length, 24);
+    cd.writeUInt16LE(name.length, 28);
+    cd.writeUInt16LE(extra.length, 30);
+    cd.writeUInt32LE((e.externalAttributes ?? 0o100644 << 16) >>> 0, 38);
+    cd.writeUInt32LE(offset, 42);
+    parts.push(local, name, extra, Buffer.from(e.data));
+    central.push(cd, name, extra);
+    offset += 30 + name.length + extra.length + e.data.length;
+  }
+  const cdBytes = Buffer.concat(central);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(cdBytes.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...parts, cdBytes, eocd]));
+}
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+const R3_PEM = readFileSync("/work/shared/testdata/certs/real-chains/letsencrypt/lets-encrypt-r3.pem");
+
+describe("intake: hand-made header tricks", () => {
+  it("reads a plain hand-made zip (the builder itself is sound)", async () => {
+    const r = await intake([{ name: "ok.zip", bytes: handZip([{ name: "r3.pem", data: R3_PEM }]) }]);
+    expect(r.findings).toEqual([]);
+    expect(r.items).toHaveLength(1);
+  });
+
+  it("refuses an ASCII name whose Info-ZIP Unicode Path extra field names another file", async () => {
+    const upath = Buffer.from("../../etc/cron.d/x");
+    const extra = Buffer.concat([Buffer.from([0x75, 0x70]), Buffer.from([(5 + upath.length) & 0xff, 0]), Buffer.from([1, 0, 0, 0, 0]), upath]);
+    const r = await intake([{ name: "u.zip", bytes: handZip([{ name: "r3.pem", data: R3_PEM, extra }]) }]);
+    expect(r.findings.map((f) => f.code)).toEqual(["ARCHIVE_UNSAFE"]);
+    expect(r.findings[0]!.message).toMatch(/path traversal/);
+    expect(r.findings[0]!.message).toMatch(/also carries the different name/);
+  });
+
+  it("refuses a symlink entry even when it is named like a certificate", async () => {
+    const r = await intake([{ name: "l.zip", bytes: handZip([{ name: "leaf.pem", data: Buffer.from("/etc/passwd"), externalAttributes: (0o120777 << 16) >>> 0 }]) }]);
+    expect(r.findings[0]!.message).toMatch(/"leaf\.pem" is a symbolic link/);
+    expect(r.refused).toBe(true);
+  });
+});
+
 describe("intake: hostile archives", () => {
   const files = corpus();
 

@@ -287,6 +287,11 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
   for (const e of dir.entries) {
     const nameProblem = unsafeName(e.name) ?? (e.unicodePath !== undefined ? unsafeName(e.unicodePath) : undefined);
     if (nameProblem) add(e, `name:${nameProblem}`, nameProblem);
+    // The Info-ZIP Unicode Path field is a second name that some unpackers (jszip among them) prefer.
+    // For an ASCII name it can only differ to deceive; for legacy code-page names it is the UTF-8 spelling.
+    if (e.unicodePath !== undefined && e.nameBytes.every((x) => x < 0x80) && e.unicodePath !== e.name) {
+      add(e, "unicode-name", `also carries the different name "${displayName(e.unicodePath, 80)}" (names disagree)`);
+    }
     const special = specialFileType(e);
     if (special) add(e, `special:${special}`, special);
     // Bit 0: traditional PKWARE encryption; bit 6: strong encryption; bit 13: encrypted directory; method 99: WinZip AES.
@@ -347,21 +352,25 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
   const entries: ArchiveEntry[] = [];
   const unreadable: { name: string; reason: string }[] = [];
   let total = 0;
+  const refuse = (reason: string): ArchiveRead => {
+    // Entries inflated so far may hold key material: wipe our copies before giving up.
+    for (const x of entries) x.bytes.fill(0);
+    return { kind: "unsafe", reasons: [reason] };
+  };
   for (const span of spans.sort((x, y) => dir.entries.indexOf(x.entry) - dir.entries.indexOf(y.entry))) {
     const e = span.entry;
     const compressed = b.subarray(span.end - e.compressedSize, span.end);
     const cap = Math.min(e.uncompressedSize, limits.maxEntryBytes, limits.maxTotalBytes - total);
     let out: Uint8Array;
     if (e.method === 0) {
-      if (e.compressedSize !== e.uncompressedSize) return { kind: "unsafe", reasons: [`entry "${displayName(e.name, 80)}" is stored with sizes that disagree (${e.compressedSize} vs ${e.uncompressedSize})`] };
+      if (e.compressedSize !== e.uncompressedSize) return refuse(`entry "${displayName(e.name, 80)}" is stored with sizes that disagree (${e.compressedSize} vs ${e.uncompressedSize})`);
       out = compressed.slice();
     } else if (e.method === 8) {
       const r = await inflateCounted(compressed, e.uncompressedSize, cap);
       if (r.kind === "over") {
-        return {
-          kind: "unsafe",
-          reasons: [`entry "${displayName(e.name, 80)}" inflates to more than its header declares (${formatBytes(e.uncompressedSize)}); stopped after ${formatBytes(r.produced)} — a decompression bomb`],
-        };
+        return refuse(
+          `entry "${displayName(e.name, 80)}" inflates to more than its header declares (${formatBytes(e.uncompressedSize)}); stopped after ${formatBytes(r.produced)} — a decompression bomb`,
+        );
       }
       if (r.kind === "corrupt") {
         unreadable.push({ name: e.name, reason: "its compressed data is damaged" });
@@ -382,7 +391,7 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
     if (nested) {
       out.fill(0);
       if (office) continue; // embedded objects of a document are not unpacked
-      return { kind: "unsafe", reasons: [`entry "${displayName(e.name, 80)}" is itself a ${nested} archive (archives inside archives are not accepted)`] };
+      return refuse(`entry "${displayName(e.name, 80)}" is itself a ${nested} archive (archives inside archives are not accepted)`);
     }
     entries.push({ name: e.name, bytes: out });
   }
