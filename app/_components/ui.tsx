@@ -52,3 +52,15 @@ export function DateTime({ value }: { value: Date | string | null | undefined })
   const text = `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   return <time dateTime={d.toISOString()}>{text}</time>;
 }
+
+/**
+ * A table that scrolls sideways on narrow screens. Focusable and named, so keyboard
+ * users can scroll it too (WCAG 2.1.1; axe "scrollable-region-focusable").
+ */
+export function TableRegion({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
 import { loadReviewQueue } from "@/app/_data/portal";
-import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Review queue" };
 
@@ -17,7 +17,7 @@ export default async function ReviewsPage() {
           <p>When a partner submits a certificate chain or CSR that passes the program&apos;s checks, it appears here.</p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableRegion label="Review queue">
           <table>
             <caption>{queue.length} submission{queue.length === 1 ? "" : "s"} waiting</caption>
             <thead>
@@ -50,7 +50,7 @@ export default async function ReviewsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   );

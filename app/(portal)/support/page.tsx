@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
 import { loadApprovedForScheduling } from "@/app/_data/portal";
 import { isoDay } from "@/app/_data/certificate-status";
-import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Enablements" };
 
@@ -18,7 +18,7 @@ export default async function SupportPage() {
           <p>Certificates appear here once reviewers have approved them.</p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableRegion label="Approved certificates">
           <table>
             <caption>{approved.length} approved certificate{approved.length === 1 ? "" : "s"}</caption>
             <thead>
@@ -49,7 +49,7 @@ export default async function SupportPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   );

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { loadAllApps } from "@/app/_data/portal";
-import { Badge, EmptyState, PageHeader } from "@/app/_components/ui";
+import { Badge, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Developer apps" };
 
@@ -15,7 +15,7 @@ export default async function AdminAppsPage() {
       {apps.length === 0 ? (
         <EmptyState title="No developer apps" />
       ) : (
-        <div className="table-wrap">
+        <TableRegion label="Developer apps">
           <table>
             <thead>
               <tr>
@@ -47,7 +47,7 @@ export default async function AdminAppsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   );

@@ -3,9 +3,16 @@ import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { verifyAuditChain } from "@/lib/audit";
 import { loadAuditEvents } from "@/app/_data/portal";
-import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Audit trail" };
+
+/** "reason: wrong_password, method: credentials" — readable, and never more than what was recorded. */
+function describeDetails(details: Record<string, unknown>): string {
+  const entries = Object.entries(details);
+  if (entries.length === 0) return "—";
+  return entries.map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ");
+}
 
 const OUTCOME_TONE = { success: "badge--success", refused: "badge--warning", failure: "badge--danger" } as const;
 
@@ -30,7 +37,7 @@ export default async function AuditPage() {
       {events.length === 0 ? (
         <EmptyState title="No audit events yet" />
       ) : (
-        <div className="table-wrap">
+        <TableRegion label="Audit events">
           <table>
             <caption>Latest {events.length} events</caption>
             <thead>
@@ -62,12 +69,12 @@ export default async function AuditPage() {
                   </td>
                   <td className="mono">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
                   <td className="mono nowrap">{e.ip ?? "—"}</td>
-                  <td className="mono">{Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : "—"}</td>
+                  <td>{describeDetails(e.details)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   );

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
 import { loadOrganisations } from "@/app/_data/portal";
-import { EmptyState, PageHeader } from "@/app/_components/ui";
+import { EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Organisations" };
 
@@ -14,7 +14,7 @@ export default async function OrganisationsPage() {
       {organisations.length === 0 ? (
         <EmptyState title="No organisations" />
       ) : (
-        <div className="table-wrap">
+        <TableRegion label="Organisations">
           <table>
             <thead>
               <tr>
@@ -41,7 +41,7 @@ export default async function OrganisationsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   );

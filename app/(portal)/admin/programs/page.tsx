@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { loadPrograms } from "@/app/_data/portal";
-import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Programs" };
 
@@ -17,7 +17,7 @@ export default async function ProgramsPage() {
       {programs.length === 0 ? (
         <EmptyState title="No programs" />
       ) : (
-        <div className="table-wrap">
+        <TableRegion label="Programs">
           <table>
             <thead>
               <tr>
@@ -48,7 +48,7 @@ export default async function ProgramsPage() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   );

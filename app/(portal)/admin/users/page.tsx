@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
 import { loadUsers } from "@/app/_data/portal";
-import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -14,7 +14,7 @@ export default async function UsersPage() {
       {users.length === 0 ? (
         <EmptyState title="No users" />
       ) : (
-        <div className="table-wrap">
+        <TableRegion label="Users">
           <table>
             <thead>
               <tr>
@@ -53,7 +53,7 @@ export default async function UsersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </>
   );

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { loadPrograms } from "@/app/_data/portal";
-import { Breadcrumbs, PageHeader } from "@/app/_components/ui";
+import { Breadcrumbs, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Program" };
 
@@ -79,7 +79,7 @@ export default async function ProgramPage({
 
       <section aria-labelledby="environments">
         <h2 id="environments">Environments</h2>
-        <div className="table-wrap">
+        <TableRegion label="Environments">
           <table>
             <thead>
               <tr>
@@ -100,12 +100,12 @@ export default async function ProgramPage({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
 
       <section aria-labelledby="rules">
         <h2 id="rules">Rules</h2>
-        <div className="table-wrap">
+        <TableRegion label="Rules">
           <table>
             <thead>
               <tr>
@@ -124,7 +124,7 @@ export default async function ProgramPage({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
 
       {def.notes && def.notes.length > 0 ? (

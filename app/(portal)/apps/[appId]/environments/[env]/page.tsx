@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
 import { loadEnvironmentDetail } from "@/app/_data/portal";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
-import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 type Params = { appId: string; env: string };
 
@@ -55,7 +55,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
         {leaves.length === 0 ? (
           <EmptyState title="No certificate registered for this environment" />
         ) : (
-          <div className="table-wrap">
+          <TableRegion label="Client certificates">
             <table>
               <thead>
                 <tr>
@@ -78,7 +78,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
       </section>
 
@@ -87,7 +87,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
         {detail.submissions.length === 0 ? (
           <EmptyState title="No submissions for this environment yet" />
         ) : (
-          <div className="table-wrap">
+          <TableRegion label="Submissions">
             <table>
               <thead>
                 <tr>
@@ -114,7 +114,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
       </section>
     </>
