@@ -120,14 +120,19 @@ function shared(): { [SHARED]?: Shared } {
   return globalThis as { [SHARED]?: Shared };
 }
 
-/** The process-wide database from `getConfig()`, opened and migrated once. */
+/**
+ * The process-wide database from `getConfig()`, opened once; migrated on open in local mode.
+ * On AWS the deploy runs the migrations (infra/migrations.ts) before the portal goes live, so a
+ * cold Lambda neither races other instances over DDL nor depends on the migrations folder.
+ */
 export async function getDb(): Promise<Database> {
   const g = shared();
   if (!g[SHARED]) {
+    const config = getConfig();
     const promise = (async () => {
-      const opened = await openDatabase(getConfig().database);
+      const opened = await openDatabase(config.database);
       try {
-        await migrateDatabase(opened.db);
+        if (config.mode === "local") await migrateDatabase(opened.db);
       } catch (error) {
         // Close before the retry opens it again: PGlite must never have two openers.
         await opened.close().catch(() => undefined);
