@@ -265,11 +265,10 @@ export function documentHoldsKey(bytes: Uint8Array): boolean {
 // Bounded repetitions only: this runs over whole files, and `-{3,}…-{3,}` would backtrack quadratically on a run of dashes.
 const EMBEDDED_KEY_RE = /---\s?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY|PuTTY-User-Key-File-\d/;
 
+/** One character per byte (WHATWG "latin1" is windows-1252: ASCII, which is all the patterns need, maps 1:1). */
+const LATIN1 = new TextDecoder("latin1");
 function latin1(bytes: Uint8Array): string {
-  // Chunked: String.fromCharCode has an argument-count limit.
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
+  return LATIN1.decode(bytes);
 }
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

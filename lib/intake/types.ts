@@ -12,7 +12,10 @@ export type ItemSource = {
   /** Path of the entry inside a .zip, when the file was an archive. */
   entry?: string;
   format: ItemFormat;
-  /** 0-based index of the block within its file or entry (PEM blocks, PKCS#7 certificates). */
+  /**
+   * 0-based index of this certificate or CSR among those found in its file or entry
+   * (PEM blocks and PKCS#7 certificates count; skipped blocks such as keys do not).
+   */
   index: number;
 };
 
