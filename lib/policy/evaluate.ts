@@ -9,7 +9,7 @@ import type { CertView, CsrView, KeyView, PathOutcome } from "./views";
 import { DAY_MS, displayName, finding, isoDay, plural } from "./messages";
 import { cnContainsCompany, foldName, sameOrganization } from "./normalize";
 import { anchorIndex, pemOf, publicTrustAnchorList, validateChain, viewCertificate, viewCsr } from "./inspect";
-import type { StatusChecker } from "../pki/validate";
+import type { StatusChecker } from "../pki";
 
 export const EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
@@ -773,18 +773,9 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
     }
   }
 
-  // ---- refused issuers: any certificate of the path or the upload
-  const considered = [...path, ...unique.map((c) => c.view)];
+  // ---- refused issuers: any certificate on the leaf's path (an unrelated stray is reported as such, not as the issuer)
   for (const refused of rules.refusedIssuers) {
-    const hit = considered.find((c) => {
-      const orgs = [...c.issuerOrganizations, ...(c === lv ? [] : c.organizations)];
-      const cns = [...c.issuerCommonNames, ...(c === lv ? [] : c.commonNames)];
-      return (
-        orgs.some((o) => refused.organizations.some((r) => sameOrganization(o, r))) ||
-        cns.some((n) => refused.commonNames.some((r) => foldName(n) === foldName(r))) ||
-        (c !== lv && refused.spkiSha256.includes(c.spkiSha256.toLowerCase()))
-      );
-    });
+    const hit = ordered.find((c) => matchesRefusedIssuer(c, refused, c === lv));
     if (hit) {
       own.push(
         finding("TRUST_ISSUER_REFUSED", "error", `${leafName} is issued under ${refused.label} (${hit === lv ? `issuer ${lv.issuer}` : nameOf(hit)}). ${refused.reason}`, {
@@ -881,6 +872,23 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
     return { leaf, correctedPem: ordered.map((p) => pemOf(p.der)).join("") };
   }
   return { leaf };
+}
+
+/**
+ * Whether a certificate shows a refused CA: its issuer's O/CN, or — for a CA certificate
+ * (`asLeaf` false) — its own O/CN or public key. A leaf's own subject is the partner's, never the CA's.
+ *
+ * @example
+ * matchesRefusedIssuer(r11View, program.rules.refusedIssuers[0]!, false) // true for Let's Encrypt R11
+ */
+export function matchesRefusedIssuer(c: CertView, refused: Program["rules"]["refusedIssuers"][number], asLeaf: boolean): boolean {
+  const orgs = [...c.issuerOrganizations, ...(asLeaf ? [] : c.organizations)];
+  const cns = [...c.issuerCommonNames, ...(asLeaf ? [] : c.commonNames)];
+  return (
+    orgs.some((o) => refused.organizations.some((r) => sameOrganization(o, r))) ||
+    cns.some((n) => refused.commonNames.some((r) => foldName(n) === foldName(r))) ||
+    (!asLeaf && refused.spkiSha256.includes(c.spkiSha256.toLowerCase()))
+  );
 }
 
 /** Leaf, then each uploaded certificate whose subject is the previous one's issuer (no loops). */

@@ -8,7 +8,7 @@ import type { IntakeLimits, UploadedFile } from "../intake/types";
 import { finding } from "./messages";
 import { evaluateUpload, type Partner, type Verdict } from "./evaluate";
 import type { Program } from "./program";
-import type { StatusChecker } from "../pki/validate";
+import type { StatusChecker } from "../pki";
 
 export { evaluateUpload, EKU_CLIENT_AUTH, type ChainEntry, type ChainRole, type EvaluateOptions, type Partner, type Verdict } from "./evaluate";
 export { approvalsRequired, parseProgram, programSchema, ProgramError, CSR_SUBJECT_FIELDS, type Program, type ProgramEnvironment, type ProgramRules, type KeyAlgorithmRule } from "./program";

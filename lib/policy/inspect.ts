@@ -2,9 +2,7 @@
  * Adapter from lib/pki to the views the rules read. The only file of lib/policy that
  * knows pki's shapes.
  */
-import { inspectCertificate, inspectCsr, type CertificateInfo, type SubjectAttributes } from "../pki/inspect";
-import { publicTrustAnchors } from "../pki/node-roots";
-import { validatePath, type StatusChecker } from "../pki/validate";
+import { inspectCertificate, inspectCsr, publicTrustAnchors, validatePath, type CertificateInfo, type StatusChecker, type SubjectAttributes } from "../pki";
 import { toPemString } from "./pem";
 import type { CertView, CsrView, PathOutcome } from "./views";
 

@@ -5,6 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import JSZip from "jszip";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { rootCertificates } from "node:tls";
+import { matchesRefusedIssuer } from "./evaluate";
+import { viewCertificate } from "./inspect";
 import { DEFAULT_AT, mintChain, mintCertificate, mintCsr, EKU, type TestCert } from "../pki/testing/factory";
 import type { UploadedFile } from "../intake/types";
 import {
@@ -143,6 +148,28 @@ describe("self-signed-allowed (001 ConnectPay BaaS/PSD2)", () => {
       const v = await check("self-signed-allowed", [pemFile("chain.pem", leaf, ica2, ca.root)], { anchors: [ca.root.pem], partner });
       expect(errors(v), issuerSubject).toEqual(["TRUST_ISSUER_REFUSED"]);
     }
+  });
+
+  it("knows every Let's Encrypt generation in the shared test data, and no other public CA", () => {
+    const le = getExampleProgram("self-signed-allowed")!.rules.refusedIssuers.find((r) => r.label === "Let's Encrypt")!;
+    const dir = path.resolve(import.meta.dirname, "../../../shared/testdata/certs/real-chains/letsencrypt");
+    const files = ["", "2024", "gen-y"].flatMap((sub) =>
+      readdirSync(path.join(dir, sub))
+        .filter((f) => f.endsWith(".pem") && !f.startsWith("fake") && !f.includes("trustid"))
+        .map((f) => path.join(dir, sub, f)),
+    );
+    expect(files.length).toBeGreaterThanOrEqual(15);
+    for (const file of files) {
+      const pem = readFileSync(file, "utf8");
+      const der = new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64"));
+      expect(matchesRefusedIssuer(viewCertificate(der), le, false), file).toBe(true);
+    }
+    // No other root in the public store is taken for Let's Encrypt or Cloudflare.
+    const cf = getExampleProgram("self-signed-allowed")!.rules.refusedIssuers.find((r) => r.label === "Cloudflare")!;
+    const others = rootCertificates
+      .map((pem) => viewCertificate(new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64"))))
+      .filter((v) => !/ISRG/.test(v.subject));
+    expect(others.filter((v) => matchesRefusedIssuer(v, le, false) || matchesRefusedIssuer(v, cf, false)).map((v) => v.subject)).toEqual([]);
   });
 
   it("refuses a leaf CN without the company name, and a root CN without it", async () => {
