@@ -28,7 +28,8 @@ function failed(what: string, error: unknown): Check {
 
 async function checkDatabase(): Promise<Check> {
   try {
-    const db = await withTimeout(getDb(), 10_000, "database");
+    // Opening may include Aurora resuming from zero capacity (15–30 s); a query on an open pool is quick.
+    const db = await withTimeout(getDb(), 45_000, "database");
     await withTimeout(db.execute(sql`select 1`), 5_000, "database");
     return { ok: true, detail: "reachable, migrations applied" };
   } catch (error) {
