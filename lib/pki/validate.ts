@@ -302,9 +302,20 @@ function selfSigned(cert: ParsedCertificate, crypto: Crypto): Promise<boolean> {
   return p;
 }
 
+const derKeys = new WeakMap<ParsedCertificate, string>();
+
+/**
+ * Identity of a certificate for caches and de-duplication: its full DER. Anything shorter (a
+ * signature prefix, a hash we do not verify) would let a forged certificate borrow the cached
+ * signature result of a genuine one.
+ */
 function derKey(cert: ParsedCertificate): string {
-  // Fast identity for caches: signature bytes are unique per certificate in practice; the TBS length disambiguates.
-  return `${cert.tbs.length}:${Buffer.from(cert.signature.buffer, cert.signature.byteOffset, Math.min(cert.signature.length, 64)).toString("base64")}:${cert.der.length}`;
+  let k = derKeys.get(cert);
+  if (k === undefined) {
+    k = Buffer.from(cert.der.buffer, cert.der.byteOffset, cert.der.byteLength).toString("latin1");
+    derKeys.set(cert, k);
+  }
+  return k;
 }
 
 function skiMatches(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
