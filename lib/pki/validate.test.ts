@@ -55,6 +55,13 @@ describe("validatePath on a conforming chain", () => {
     expect(r.findings[0]!.certificate).toEqual({ position: 0, subject: leaf.subject });
   });
 
+  it("still reports the leaf's own faults when no path can be built", async () => {
+    const old = await mintCertificate({ subject: "CN=Old Orphan", issuer: ica, keys: EC, notBefore: new Date("2024-01-01Z"), notAfter: new Date("2025-01-01Z") });
+    const r = await check({ leaf: old.pem, intermediates: [] });
+    expect(codes(r)).toEqual(["CHAIN_INCOMPLETE", "LEAF_EXPIRED"]);
+    expect(r.path.map((c) => c.subject)).toEqual(["CN=Old Orphan"]);
+  });
+
   it("reports an untrusted root as TRUST_UNTRUSTED_ROOT at its upload position", async () => {
     const other = await mintCertificate({ subject: "CN=Other Root", ca: true, keys: EC });
     const r = await check({ leaf: leaf.pem, intermediates: [ica.pem, root.pem], trustAnchors: [other.pem] });

@@ -216,6 +216,7 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathResul
   let completePaths = 0;
   let budgetExhausted = false;
   let tooLong: Node[] | undefined;
+  let longestPartial: Node[] | undefined;
 
   const leafIsAnchor = anchorDers.has(derKey(leafCert));
 
@@ -239,7 +240,10 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathResul
       // Loop protection: a certificate (same name and key) never appears twice in one path.
       (cand) => !path.some((p) => p.cert === cand.cert || (p.cert.subject.key === cand.cert.subject.key && bytesEqual(p.cert.spki, cand.cert.spki))),
     );
-    if (candidates.length === 0) deadEnds.push(cur);
+    if (candidates.length === 0) {
+      deadEnds.push(cur);
+      if (!longestPartial || path.length > longestPartial.length) longestPartial = [...path];
+    }
     // Prefer candidates whose key identifier matches, but try every one (RFC 4158 §3.5).
     const ordered = cur.cert.authorityKeyId
       ? [...candidates].sort((a, b) => Number(!skiMatches(cur.cert, b.cert)) - Number(!skiMatches(cur.cert, a.cert)))
@@ -283,8 +287,11 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathResul
     if (!ok) findings.push(...rejectionFindings(rejections, best.path));
   } else {
     findings.push(...noPathFindings({ leaf, deadEnds, rejections, tooLong, budgetExhausted, maxIntermediates }));
+    // Everything else wrong with the certificates we could chain is reported too (an expired leaf
+    // should not surface only after the partner fixes the missing intermediate).
+    findings.push(...(await evaluatePath(longestPartial ?? [leaf], opts, crypto)));
   }
-  const path = best ? best.path : [leaf];
+  const path = best ? best.path : (longestPartial ?? [leaf]);
   const infos = await Promise.all(path.map(async (n) => describeCertificate(n.cert, { selfSigned: await selfSigned(n.cert, crypto) })));
   return { ok: ok && !findings.some((f) => f.severity === "error"), path: infos, findings };
 }
