@@ -1,7 +1,7 @@
 import type { Finding } from "../pki/findings";
 import { partialKeyShape, readTop, shapeOf, type DerShape } from "./der-shape";
 import { FIX, describe, finding, plainBytes, type Location } from "./messages";
-import { decodeBase64, scanPem, splitLines } from "./pem";
+import { decodeBase64, normalisePemText, scanPem, splitLines } from "./pem";
 import type { ItemFormat } from "./types";
 
 /** One certificate or CSR found in one file or archive entry. */
@@ -368,7 +368,7 @@ function classifyText(out: Collector, text: string): void {
   if (putty >= 0) return out.key(`a PuTTY private key file, line ${putty + 1}`);
   if (/"kty"\s*:/.test(text) && /"d"\s*:\s*"/.test(text)) return out.key("a JSON Web Key with its private part");
 
-  const scan = scanPem(text);
+  const scan = scanPem(normalisePemText(text));
   const certLabels = new Set(["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PKCS7", "PKCS #7 SIGNED DATA", "CMS", "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
   for (const block of scan.blocks) {
     if (block.privateKey) {

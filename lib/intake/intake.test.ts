@@ -104,6 +104,16 @@ describe("intake: certificates and CSRs in every accepted encoding", () => {
     expect(r.items).toHaveLength(1);
   });
 
+  it("reads PEM flattened onto one line (web form, HTTP header) and PEM inside JSON strings", async () => {
+    const oneLine = R3_PEM.trim().split("\n").join(" ");
+    const json = JSON.stringify({ chain: [R3_PEM, ISRG_X1_PEM] });
+    const php = json.replace(/\//g, "\\/");
+    const r = await intake([file("header.txt", `X-Client-Cert: ${oneLine}`), file("chain.json", json), file("php.json", php)]);
+    expect(r.findings).toEqual([]);
+    expect(r.items.map((i) => i.source.file)).toEqual(["header.txt", "chain.json", "chain.json", "php.json", "php.json"]);
+    expect(Buffer.from(r.items[2]!.der).equals(Buffer.from(ISRG_X1_DER))).toBe(true);
+  });
+
   it("accepts UTF-16 text as written by PowerShell redirection", async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(R3_PEM, "utf16le")]);
     const r = await intake([file("r3.pem", new Uint8Array(utf16))]);

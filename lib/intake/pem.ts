@@ -54,6 +54,31 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
+/**
+ * Undoes the two usual ways PEM gets flattened before it reaches us: put into a JSON
+ * string (`\n` escapes, PHP's `\/`), or pasted into a one-line form field or HTTP header
+ * (armour and base64 on one line). Text that is already proper PEM is returned unchanged,
+ * so reported line numbers match the partner's file.
+ */
+export function normalisePemText(text: string): string {
+  let t = text;
+  if (/-----BEGIN [A-Z0-9 #]{1,40}-----\\[rn]/.test(t)) t = t.replace(/\\r\\n|\\n|\\r/g, "\n").replace(/\\\//g, "/");
+  if (!/-----(?:BEGIN|END) [A-Z0-9 #]{1,40}-----/.test(t)) return t;
+  const lines = splitLines(t);
+  let changed = false;
+  const out = lines.map((line) => {
+    const trimmed = line.trim();
+    // Armour alone on its line, or no armour at all: leave as is.
+    if (!trimmed.includes("-----BEGIN ") && !trimmed.includes("-----END ")) return line;
+    if (/^-----(?:BEGIN|END) [A-Z0-9 #]{1,40}-----$/.test(trimmed)) return line;
+    const split = line.replace(/-----(?:BEGIN|END) [A-Z0-9 #]{1,40}-----/g, "\n$&\n");
+    if (split === line) return line;
+    changed = true;
+    return split;
+  });
+  return changed ? out.join("\n") : t;
+}
+
 export function scanPem(text: string): PemScan {
   const lines = splitLines(text);
   const blocks: PemBlock[] = [];
