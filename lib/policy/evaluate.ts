@@ -320,16 +320,15 @@ export async function evaluateUpload(opts: EvaluateOptions): Promise<Verdict> {
   }
 
   let leaf: CertItem | undefined;
+  let correctedPem: string | undefined;
   if (sub.chain !== "refused") {
     const outcome = await evaluateChain({ ...opts, partner, crypto, certs, findings, chain });
     leaf = outcome.leaf;
-    if (outcome.correctedPem !== undefined) {
-      const result = finish(program, findings, chain, intake.refused);
-      return { ...result, correctedPem: outcome.correctedPem };
-    }
+    correctedPem = outcome.correctedPem;
   }
   if (sub.csr !== "refused") evaluateCsrs({ program, partner, csrs, leaf, findings, chain });
-  return finish(program, findings, chain, intake.refused);
+  const result = finish(program, findings, chain, intake.refused);
+  return correctedPem === undefined ? result : { ...result, correctedPem };
 }
 
 function finish(program: Program, findings: Finding[], chain: ChainEntry[], refused: boolean): Verdict {

@@ -101,6 +101,13 @@ describe("ca-chain (000 KeyBank)", () => {
     expect(v.correctedPem).toBe(ca.leaf.pem + ica.pem + ca.root.pem);
   });
 
+  it("still checks the CSR sent with a misordered chain", async () => {
+    const stranger = await mintCsr({ subject: "CN=Acme Payments Client, O=Acme Payments Ltd", keyLabel: "stranger-key" });
+    const v = await check("ca-chain", [pemFile("client_chain.pem", ica, ca.leaf), pemFile("client.csr", stranger)], { anchors: [ca.root.pem] });
+    expect(errors(v)).toEqual(["CHAIN_ORDER", "CSR_KEY_MISMATCH"]);
+    expect(v.correctedPem).toBe(ca.leaf.pem + ica.pem);
+  });
+
   it("refuses a chain missing its intermediate", async () => {
     const v = await check("ca-chain", [pemFile("client_chain.pem", ca.leaf, ca.root)], { anchors: [ca.root.pem] });
     expect(errors(v)).toEqual(["CHAIN_INCOMPLETE"]);
