@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError, errorResponse, toPublicError } from "./app-error";
+import { apiHandler, AppError, errorResponse, toPublicError } from "./app-error";
 import { clientIpFrom } from "./client-ip";
 
 describe("AppError", () => {
@@ -18,6 +18,21 @@ describe("AppError", () => {
     expect(pub.message).not.toContain("hunter2");
     expect(pub.message).toContain(pub.errorId!);
     expect(logged[0]).toContain(pub.errorId!);
+  });
+});
+
+describe("apiHandler", () => {
+  it("turns an AppError into its status, and lets Next's control-flow throws pass", async () => {
+    const forbidden = apiHandler(async () => {
+      throw new AppError("FORBIDDEN", "Not yours.");
+    });
+    expect((await forbidden()).status).toBe(403);
+    const ok = apiHandler(async (n: number) => Response.json({ n }));
+    expect(await (await ok(2)).json()).toEqual({ n: 2 });
+    const redirecting = apiHandler(async () => {
+      throw Object.assign(new Error("NEXT_REDIRECT"), { digest: "NEXT_REDIRECT;replace;/signin;307;" });
+    });
+    await expect(redirecting()).rejects.toThrow("NEXT_REDIRECT");
   });
 });
 

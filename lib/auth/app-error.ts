@@ -59,3 +59,27 @@ export function errorResponse(error: unknown): Response {
   const pub = toPublicError(error);
   return Response.json({ error: { code: pub.code, message: pub.message, errorId: pub.errorId } }, { status: pub.status });
 }
+
+/** Next's control-flow throws (notFound, redirect, forbidden) carry a "NEXT_…" digest and must pass through. */
+function isNextControlFlow(error: unknown): boolean {
+  const digest = (error as { digest?: unknown } | null)?.digest;
+  return typeof digest === "string" && digest.startsWith("NEXT_");
+}
+
+/**
+ * Wraps a route handler: AppErrors become their status with a JSON body; anything
+ * unexpected becomes a 500 carrying only an error id.
+ *
+ * @example
+ * export const GET = apiHandler(async () => { const user = await requireApiUser(); … });
+ */
+export function apiHandler<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return async (...args: A) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (isNextControlFlow(error)) throw error;
+      return errorResponse(error);
+    }
+  };
+}
