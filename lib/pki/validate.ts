@@ -104,6 +104,8 @@ const UNDERSTOOD_EXTENSIONS = new Set<string>([
   OID.crlDistributionPoints,
   OID.authorityInfoAccess,
   OID.issuerAltName,
+  // Decoded for PSD2 (roles, NCA); RFC 3739 allows marking it critical and some QWAC profiles do.
+  OID.qcStatements,
 ]);
 
 function subjectOf(node: Node): { position: number; subject: string } {
