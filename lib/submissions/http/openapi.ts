@@ -1,0 +1,258 @@
+/** The partner API described as OpenAPI 3.1 (served at /api/v1/openapi.json). */
+import { FINDING_CODES } from "@/lib/pki";
+import { MAX_FILES, MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, PURPOSES } from "../limits";
+import { PROBLEM_TITLES, problemType, type ProblemSlug } from "./problem";
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
+const jsonBody = (description: string, schema: unknown) => ({ description, content: { "application/json": { schema } } });
+
+const uploadFiles = {
+  type: "array",
+  items: { type: "string", contentMediaType: "application/octet-stream" },
+  minItems: 1,
+  maxItems: MAX_FILES,
+  description: `PEM, DER, PKCS#7 or CSR files, or one .zip holding them. At most ${MAX_FILES} files and ${MAX_UPLOAD_BYTES} bytes in all.`,
+};
+
+const pathParams = [
+  { name: "appId", in: "path", required: true, schema: { type: "string", format: "uuid" }, description: "Developer app id (GET /api/v1/apps)." },
+  { name: "env", in: "path", required: true, schema: { type: "string" }, description: "Environment key as the app's program names it: sandbox, stage, production…" },
+];
+
+const commonErrors = {
+  "401": problem("No token, or an unknown or revoked one."),
+  "404": problem("No such record, or it belongs to another organisation (never 403: ids cannot be probed)."),
+  "500": problem("Unexpected error; `errorId` identifies it for support."),
+};
+
+const uploadErrors = {
+  "400": problem("No files, too many files, a malformed multipart body or bad fields (`errors` lists them)."),
+  "413": problem(`The body is over ${MAX_REQUEST_BYTES} bytes; refused before it is read whole.`),
+  "415": problem("Not multipart/form-data."),
+};
+
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Certdesk partner API",
+      version: "1.0.0",
+      description:
+        "Check and submit mTLS client certificate chains and CSRs for your developer apps. Authenticate with an organisation API token: `Authorization: Bearer certdesk_…`. Errors are RFC 9457 problem details. See docs/api.md.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    paths: {
+      "/api/v1/apps": {
+        get: {
+          operationId: "listApps",
+          summary: "Your organisation's developer apps with their environments",
+          responses: { "200": jsonBody("The apps.", { type: "object", properties: { apps: { type: "array", items: ref("App") } }, required: ["apps"] }), ...commonErrors },
+        },
+      },
+      "/api/v1/preflight": {
+        post: {
+          operationId: "preflight",
+          summary: "Check an upload against a program; nothing is stored",
+          description: "The body is exactly the object `certdesk check --json` prints. The status mirrors the CLI's exit code: 200 accepted, 422 rejected.",
+          requestBody: {
+            required: true,
+            content: {
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["files", "program"],
+                  properties: {
+                    files: uploadFiles,
+                    program: { type: "string", description: "Program id, e.g. ca-chain, self-signed-allowed, s2s-zip, provider-ca-csr." },
+                    company: { type: "string", description: "Company name the CN must contain; defaults to your organisation's." },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": jsonBody("Accepted verdict.", ref("Verdict")),
+            "422": jsonBody("Rejected verdict (errors in findings).", ref("Verdict")),
+            "404": problem("Unknown program."),
+            ...uploadErrors,
+            "401": commonErrors["401"],
+            "500": commonErrors["500"],
+          },
+        },
+      },
+      "/api/v1/apps/{appId}/environments/{env}/submissions": {
+        post: {
+          operationId: "createSubmission",
+          summary: "Upload a chain or CSR and send it for review",
+          parameters: [
+            ...pathParams,
+            { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", minLength: 8, maxLength: 200 }, description: "The same key (per organisation) always answers with the same submission." },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["files"],
+                  properties: {
+                    files: uploadFiles,
+                    purpose: { type: "string", enum: [...PURPOSES], default: "mtls" },
+                    draft: { type: "string", enum: ["true", "false"], default: "false", description: "true: keep as a draft instead of sending for review." },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "201": jsonBody("Stored (in review, or a draft).", ref("SubmissionCreated")),
+            "200": jsonBody("Idempotency-Key replay: the submission made the first time (header Idempotent-Replayed: true).", ref("SubmissionCreated")),
+            "409": problem("A submission for this app, environment and purpose is in review: withdraw it first. Or the Idempotency-Key was used for another app."),
+            "422": problem("The verdict has errors (`verdict-rejected`) or the upload was refused (`upload-refused`, e.g. a private key); `verdict` holds the findings. Nothing was stored."),
+            ...uploadErrors,
+            ...commonErrors,
+          },
+        },
+      },
+      "/api/v1/submissions/{id}": {
+        get: {
+          operationId: "getSubmission",
+          summary: "A submission's status, findings and certificate metadata (never file contents)",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: { "200": jsonBody("The submission.", ref("Submission")), ...commonErrors },
+        },
+      },
+      "/api/v1/apps/{appId}/environments/{env}/certificate": {
+        get: {
+          operationId: "getActiveCertificate",
+          summary: "The certificate active for an app's environment",
+          parameters: pathParams,
+          responses: { "200": jsonBody("The active leaf and its chain.", ref("ActiveCertificate")), "404": problem("No such app or environment, or no active certificate."), "401": commonErrors["401"], "500": commonErrors["500"] },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Organisation API token, `certdesk_…`, created under API tokens in the portal." } },
+      schemas: {
+        Problem: {
+          type: "object",
+          required: ["type", "title", "status", "detail"],
+          properties: {
+            type: { type: "string", enum: (Object.keys(PROBLEM_TITLES) as ProblemSlug[]).map(problemType) },
+            title: { type: "string" },
+            status: { type: "integer" },
+            detail: { type: "string" },
+            instance: { type: "string" },
+            errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } } } },
+            verdict: ref("Verdict"),
+            errorId: { type: "string" },
+          },
+        },
+        Finding: {
+          type: "object",
+          required: ["code", "severity", "message"],
+          properties: {
+            code: { type: "string", enum: [...FINDING_CODES] },
+            severity: { type: "string", enum: ["error", "warning", "info"] },
+            certificate: { type: ["object", "null"], properties: { position: { type: "integer" }, subject: { type: "string" }, source: { type: "string" } } },
+            message: { type: "string" },
+            fix: { type: ["string", "null"] },
+          },
+        },
+        ChainEntry: {
+          type: "object",
+          required: ["role", "kind", "position", "source", "subject", "details"],
+          properties: {
+            role: { type: "string", enum: ["leaf", "intermediate", "root", "csr", "unrelated"] },
+            kind: { type: "string", enum: ["certificate", "csr"] },
+            position: { type: ["integer", "null"] },
+            source: { type: ["string", "null"] },
+            subject: { type: "string" },
+            purpose: { type: "string" },
+            daysRemaining: { type: "integer" },
+            details: { type: "object", description: "Everything inspection reported: issuer, serialNumber, notBefore, notAfter, publicKey, fingerprintSha256, spkiSha256…" },
+          },
+        },
+        Verdict: {
+          type: "object",
+          required: ["verdict", "findings", "chain"],
+          properties: {
+            verdict: { type: "string", enum: ["accepted", "rejected"] },
+            findings: { type: "array", items: ref("Finding") },
+            chain: { type: "array", items: ref("ChainEntry") },
+            correctedPem: { type: "string", description: "Leaf-first PEM chain, when order or duplicates were the only structural faults." },
+          },
+        },
+        App: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            name: { type: "string" },
+            programId: { type: "string" },
+            organisation: { type: "object", properties: { id: { type: "string" }, name: { type: "string" } } },
+            environments: { type: "array", items: { type: "object", properties: { key: { type: "string" }, label: { type: "string" }, production: { type: "boolean" } } } },
+          },
+        },
+        SubmissionCreated: {
+          type: "object",
+          required: ["id", "status", "verdict"],
+          properties: {
+            id: { type: "string", format: "uuid" },
+            status: { type: "string", enum: ["draft", "in_review"] },
+            verdict: ref("Verdict"),
+            links: { type: "object", properties: { self: { type: "string" } } },
+          },
+        },
+        CertificateMetadata: {
+          type: "object",
+          properties: {
+            position: { type: "integer" },
+            role: { type: "string", enum: ["leaf", "intermediate", "root"] },
+            subject: { type: "string" },
+            issuer: { type: "string" },
+            serialNumber: { type: "string" },
+            notBefore: { type: "string", format: "date-time" },
+            notAfter: { type: "string", format: "date-time" },
+            fingerprintSha256: { type: "string" },
+            spkiSha256: { type: "string" },
+            keyAlgorithm: { type: "string" },
+            keySize: { type: ["integer", "null"] },
+            status: { type: "string" },
+          },
+        },
+        Submission: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            status: { type: "string", enum: ["draft", "in_review", "changes_requested", "approved", "rejected", "scheduled", "active", "retired", "revoked", "withdrawn"] },
+            verdict: { type: "string", enum: ["accepted", "rejected"] },
+            kind: { type: "string", enum: ["chain", "csr"] },
+            purpose: { type: "string", enum: [...PURPOSES] },
+            program: { type: "object", properties: { id: { type: "string" }, version: { type: "integer" } } },
+            app: { type: "object", properties: { id: { type: "string" }, name: { type: "string" } } },
+            environment: { type: "object", properties: { key: { type: "string" }, label: { type: "string" }, production: { type: "boolean" } } },
+            createdAt: { type: "string", format: "date-time" },
+            submittedAt: { type: ["string", "null"], format: "date-time" },
+            decidedAt: { type: ["string", "null"], format: "date-time" },
+            findings: { type: "array", items: ref("Finding") },
+            certificates: { type: "array", items: ref("CertificateMetadata") },
+            files: { type: "array", items: { type: "object", properties: { id: { type: "string" }, kind: { type: "string" }, name: { type: "string" }, size: { type: "integer" }, sha256: { type: "string" } } } },
+            reviews: { type: "array", items: { type: "object", properties: { decision: { type: "string" }, comment: { type: ["string", "null"] }, createdAt: { type: "string", format: "date-time" } } } },
+            timeline: { type: "array", items: { type: "object", properties: { at: { type: "string", format: "date-time" }, action: { type: "string" }, label: { type: "string" } } } },
+          },
+        },
+        ActiveCertificate: {
+          type: "object",
+          properties: {
+            app: { type: "object", properties: { id: { type: "string" }, name: { type: "string" } } },
+            environment: { type: "object", properties: { key: { type: "string" }, label: { type: "string" } } },
+            certificate: ref("CertificateMetadata"),
+            chain: { type: "array", items: ref("CertificateMetadata") },
+          },
+        },
+      },
+    },
+  };
+}
