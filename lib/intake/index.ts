@@ -20,6 +20,26 @@ export const DEFAULT_LIMITS: Readonly<IntakeLimits> = Object.freeze({
 });
 
 /**
+ * Defaults for anything not given as a usable number: a spread of `{ maxEntries: undefined }`
+ * (or NaN from a mis-parsed setting) would otherwise switch a limit off, since every
+ * comparison with it is false.
+ */
+function resolveLimits(given: Partial<IntakeLimits>): IntakeLimits {
+  const pick = (k: keyof IntakeLimits): number => {
+    const v = given[k];
+    return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : DEFAULT_LIMITS[k]!;
+  };
+  return {
+    maxUploadBytes: pick("maxUploadBytes"),
+    maxEntries: pick("maxEntries"),
+    maxEntryBytes: pick("maxEntryBytes"),
+    maxTotalBytes: pick("maxTotalBytes"),
+    maxRatio: pick("maxRatio"),
+    maxItems: pick("maxItems"),
+  };
+}
+
+/**
  * Turns uploaded files into classified certificates and CSRs, in upload order.
  *
  * Accepts PEM (any mix of blocks, text around them), DER, PKCS#7 (PEM or DER),
@@ -34,7 +54,7 @@ export const DEFAULT_LIMITS: Readonly<IntakeLimits> = Object.freeze({
  * r.items.map((i) => i.kind); // ["certificate", "certificate"]
  */
 export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits> = {}): Promise<IntakeResult> {
-  const l: IntakeLimits = { ...DEFAULT_LIMITS, ...limits };
+  const l = resolveLimits(limits);
   const items: IntakeItem[] = [];
   const findings: Finding[] = [];
   let refused = false;
@@ -149,7 +169,7 @@ export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits
     }
   }
 
-  const maxItems = l.maxItems ?? DEFAULT_LIMITS.maxItems!;
+  const maxItems = l.maxItems!;
   if (items.length > maxItems) {
     findings.push(
       finding(

@@ -332,6 +332,13 @@ describe("intake: unrecognisable and malformed input", () => {
     expect(r.findings.map((f) => f.code)).toEqual(["FORMAT_UNRECOGNIZED", "FORMAT_UNRECOGNIZED"]);
   });
 
+  it("keeps the default limits when a caller passes undefined or NaN", async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 101; i++) many[`c${i}.pem`] = R3_PEM;
+    const r = await intake([file("many.zip", await zipOf(many))], { maxEntries: undefined, maxRatio: Number.NaN });
+    expect(r.findings.map((f) => f.code)).toEqual(["ARCHIVE_UNSAFE"]);
+  });
+
   it("refuses more than 100 files in one upload", async () => {
     const r = await intake(Array.from({ length: 101 }, (_, i) => file(`c${i}.pem`, R3_PEM)));
     expect(r.findings.map((f) => f.code)).toEqual(["UPLOAD_TOO_LARGE"]);
