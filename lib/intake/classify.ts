@@ -387,6 +387,10 @@ function classifyText(out: Collector, text: string): void {
       const partial = "tlv" in top ? undefined : partialKeyShape(der);
       if (shape?.kind === "private-key") {
         out.der(der, shape, 0, 0, { label: block.label, line: block.beginLine });
+      } else if ("tlv" in top && (shape?.kind === "certificate" || shape?.kind === "csr" || (shape?.kind === "pkcs7" && shape.certificates.length > 0))) {
+        // Content decides, not the label ("CERTIFICATE CHAIN", "PKCS12 CERT"…): a certificate is a certificate.
+        out.der(der, shape, top.tlv.start, top.tlv.end, { label: block.label, line: block.beginLine });
+        continue;
       } else if (partial) {
         out.key(`${partial}, in a damaged block labelled ${block.label} on line ${block.beginLine}`);
       } else if (/PUBLIC KEY/.test(block.label)) {

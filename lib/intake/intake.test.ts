@@ -53,6 +53,12 @@ describe("intake: certificates and CSRs in every accepted encoding", () => {
     for (const item of r.items) expect(Buffer.from(item.der).equals(Buffer.from(ISRG_X1_DER))).toBe(true);
   });
 
+  it("reads a certificate under an unusual label by its content", async () => {
+    const r = await intake([file("a.pem", wrap("CERTIFICATE CHAIN", ISRG_X1_DER)), file("b.pem", wrap("X509 CRL", ISRG_X1_DER))]);
+    expect(r.findings).toEqual([]);
+    expect(r.items).toHaveLength(2);
+  });
+
   it("reads a DER certificate by content, whatever its extension", async () => {
     const r = await intake([file("isrg.txt", ISRG_X1_DER)]);
     expect(r.items.map((i) => [i.kind, i.source.format])).toEqual([["certificate", "der"]]);
