@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cache } from "react";
 import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
 import { loadEnvironmentDetail } from "@/app/_data/portal";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
@@ -6,13 +7,22 @@ import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } fro
 
 type Params = { appId: string; env: string };
 
-export const metadata: Metadata = { title: "Environment" };
+/** Shared by the title and the page within one request. */
+const load = cache(async (appId: string, env: string) => {
+  const user = await requireUser();
+  // Another organisation's app (or a made-up id) is a 404, never a 403 that confirms it exists.
+  return loadEnvironmentForUser(user, { appId, key: decodeURIComponent(env) });
+});
+
+export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
+  const { appId, env } = await params;
+  const { app, environment } = await load(appId, env);
+  return { title: `${app.name} — ${environment.label}` };
+}
 
 export default async function EnvironmentPage({ params }: { params: Promise<Params> }) {
   const { appId, env } = await params;
-  const user = await requireUser();
-  // Another organisation's app (or a made-up id) is a 404, never a 403 that confirms it exists.
-  const { app, environment } = await loadEnvironmentForUser(user, { appId, key: decodeURIComponent(env) });
+  const { app, environment } = await load(appId, env);
   const detail = await loadEnvironmentDetail(app.id, environment.id, app.programId);
   const now = new Date();
   const status = describeCell({
