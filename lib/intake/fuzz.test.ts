@@ -1,4 +1,3 @@
-import "reflect-metadata";
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import JSZip from "jszip";
