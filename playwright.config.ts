@@ -3,6 +3,13 @@ import { assertLocalDatabase, E2E_BASE_URL, E2E_PORT, E2E_SERVER_ENV } from "./e
 
 assertLocalDatabase();
 
+/*
+ * The e2e portal always runs on its own fresh embedded database (wiped by scripts/e2e.ts),
+ * never on DATABASE_URL: a rerun must not meet the previous run's sign-in lockouts, and
+ * the PostgreSQL server is exercised by the Vitest database tests (TEST_DATABASE_URL).
+ */
+const { DATABASE_URL: _ignored, ...inherited } = process.env as Record<string, string>;
+
 /** Debian's Chromium; Playwright never downloads a browser here. */
 const launchOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -31,7 +38,7 @@ export default defineConfig({
   webServer: {
     command: "node --import tsx scripts/start.ts",
     url: `http://127.0.0.1:${E2E_PORT}/api/health`,
-    env: { ...(process.env as Record<string, string>), ...E2E_SERVER_ENV },
+    env: { ...inherited, ...E2E_SERVER_ENV },
     // The first run builds the portal (1–3 minutes on two cores).
     timeout: 600_000,
     reuseExistingServer: false,
