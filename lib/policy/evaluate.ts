@@ -752,7 +752,7 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
     } else {
       const targets: { item?: CertItem; view: CertView; role: string }[] = [];
       if (rules.companyName.leaf) targets.push({ item: leaf, view: lv, role: "client (leaf)" });
-      if (rules.companyName.selfSignedRoot && (selfSignedChain || lv.selfSigned) && terminal && terminal !== lv) {
+      if (rules.companyName.selfSignedRoot && (selfSignedChain || lv.selfSigned) && terminal && terminal.fingerprintSha256 !== lv.fingerprintSha256) {
         targets.push({ item: uploadedByFp.get(terminal.fingerprintSha256), view: terminal, role: "self-signed root" });
       }
       for (const t of targets) {
@@ -774,10 +774,12 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
 
   // ---- refused issuers: any certificate on the leaf's path (an unrelated stray is reported as such, not as the issuer)
   for (const refused of rules.refusedIssuers) {
-    const hit = ordered.find((c) => matchesRefusedIssuer(c, refused, c === lv));
+    // Path entries are pki's views, not the upload's objects: identity is the fingerprint.
+    const isLeaf = (c: CertView) => c.fingerprintSha256 === lv.fingerprintSha256;
+    const hit = ordered.find((c) => matchesRefusedIssuer(c, refused, isLeaf(c)));
     if (hit) {
       own.push(
-        finding("TRUST_ISSUER_REFUSED", "error", `${leafName} is issued under ${refused.label} (${hit === lv ? `issuer ${lv.issuer}` : nameOf(hit)}). ${refused.reason}`, {
+        finding("TRUST_ISSUER_REFUSED", "error", `${leafName} is issued under ${refused.label} (${isLeaf(hit) ? `issuer ${lv.issuer}` : nameOf(hit)}). ${refused.reason}`, {
           certificate: leafSubject,
           fix: "Order a certificate valid for at least a year from another CA (e.g. DigiCert, Sectigo, BuyPass) or, where the program allows it, use a self-signed CA.",
         }),

@@ -235,6 +235,17 @@ describe("s2s-zip (002 ConnectPay server-to-server)", () => {
     expect(v.chain[0]!.source).toBe("chain.zip:certs/client-chain.pem");
   });
 
+  it("refuses a real Let's Encrypt chain against the real public roots", async () => {
+    const dir = path.resolve(import.meta.dirname, "../../../shared/testdata/certs/real-chains/limbo-online/stackoverflow.com");
+    const pem = ["leaf.pem", "intermediates.pem", "root.pem"].map((f) => readFileSync(path.join(dir, f), "utf8")).join("");
+    const validationTime = (JSON.parse(readFileSync(path.join(dir, "testcase.json"), "utf8")) as { validation_time: string }).validation_time;
+    const v = await checkUpload({ files: [await zip({ "chain.pem": pem })], program: getExampleProgram("s2s-zip")!, at: new Date(validationTime) });
+    // A public TLS server certificate: trusted path, but refused issuer, 90-day lifetime and no clientAuth.
+    expect(errors(v).sort()).toEqual(["LEAF_EKU_CLIENT_AUTH", "LEAF_VALIDITY_OUT_OF_RANGE", "TRUST_ISSUER_REFUSED"]);
+    expect(v.findings.find((f) => f.code === "TRUST_ISSUER_REFUSED")!.message).toContain("O=Let's Encrypt");
+    expect(v.chain.map((e) => e.role)).toEqual(["leaf", "intermediate", "root"]);
+  });
+
   it("refuses self-signed chains", async () => {
     const v = await check("s2s-zip", [await zip({ "chain.pem": ca.leaf.pem + ica.pem + ca.root.pem })]);
     expect(errors(v)).toEqual(["TRUST_SELF_SIGNED_REFUSED"]);

@@ -449,6 +449,12 @@ describe("engine edges", () => {
     expect(codes(v)).not.toContain("SUBJECT_COMPANY_NAME");
   });
 
+  it("does not take the partner's own organisation for a refused CA", async () => {
+    const leaf = await leafWith({ subject: "CN=Acme Payments Client, O=Let's Encrypt Fan Club" });
+    const v = await run({ files: [pemFile("chain.pem", leaf, ica, pki.root)], program: program((r) => (r.refusedIssuers[0]!.organizations = ["Let's Encrypt Fan Club"])) });
+    expect(codes(v)).not.toContain("TRUST_ISSUER_REFUSED");
+  });
+
   it("never throws from checkUpload on garbage", async () => {
     const v = await checkUpload({ files: [{ name: "junk.bin", bytes: Uint8Array.from([0x30, 0x82, 0xff, 0xff, 1, 2, 3]) }], program: program(), at });
     expect(v.verdict).toBe("rejected");
