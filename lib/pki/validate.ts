@@ -516,7 +516,14 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
     if (crls.length) {
       for (const crl of crls) {
         if (crl.issuer.key !== node.cert.issuer.key) continue;
-        // A CRL only counts when its issuer signed it and may sign CRLs; otherwise anyone could revoke.
+        // Signature first: a CRL the issuer did not sign (another key of the same name, a forgery)
+        // says nothing about this certificate and is skipped, never trusted.
+        const sig = await verifySignature({ signed: crl.tbs, signature: crl.signature, sigAlgOid: crl.sigAlgOid, sigAlgParams: crl.sigAlgParams, issuer: issuer.cert, crypto });
+        if (!sig.ok) {
+          out.push(finding("REVOCATION_UNKNOWN", node, `A CRL naming the issuer of ${label(node, true)} was not signed by that issuer's key (${sig.reason}); it was ignored.`, { severity: "warning" }));
+          continue;
+        }
+        // The issuer signed it but may not sign CRLs, or the CRL breaks RFC 5280 §5.2.3: refuse rather than guess.
         if (issuer.cert.keyUsage && !issuer.cert.keyUsage.has("cRLSign")) {
           out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node, true)} is signed by a CA whose key usage lacks cRLSign.`));
           continue;
@@ -526,13 +533,18 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
           continue;
         }
         if (crl.unknownCriticalExtensions.length || crl.partitioned) {
-          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node, true)} has critical extensions or a scope this validator does not support.`));
+          // Delta and partitioned CRLs are not supported. Skipping one is safe when it does not list the
+          // certificate; when it does, the issuer has claimed a revocation we cannot rule out.
+          const listed = crl.revoked.has(serialHex(node.cert.serial));
+          out.push(
+            finding("REVOCATION_UNKNOWN", node, `A CRL for ${label(node, true)} has critical extensions or a scope (delta, partitioned) this validator does not support${listed ? " and lists this certificate" : "; it was ignored"}.`, {
+              severity: listed ? "error" : "warning",
+            }),
+          );
           continue;
         }
-        const sig = await verifySignature({ signed: crl.tbs, signature: crl.signature, sigAlgOid: crl.sigAlgOid, sigAlgParams: crl.sigAlgParams, issuer: issuer.cert, crypto });
-        if (!sig.ok) {
-          out.push(finding("REVOCATION_UNKNOWN", node, `A CRL naming the issuer of ${label(node, true)} does not verify: ${sig.reason}.`, { severity: "warning" }));
-          continue;
+        if (crl.nextUpdate && crl.nextUpdate.getTime() < at) {
+          out.push(finding("REVOCATION_UNKNOWN", node, `The CRL for ${label(node, true)} is out of date (next update was due ${iso(crl.nextUpdate)}).`, { severity: "warning" }));
         }
         const entry = crl.revoked.get(serialHex(node.cert.serial));
         if (entry && entry.date.getTime() <= at) {
@@ -562,7 +574,7 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
   return out;
 }
 
-const MUST_BE_NON_CRITICAL = [OID.authorityKeyId, OID.subjectKeyId, OID.authorityInfoAccess, OID.policyMappings];
+const MUST_BE_NON_CRITICAL = [OID.authorityKeyId, OID.subjectKeyId, OID.authorityInfoAccess];
 const MUST_BE_CRITICAL_IN_CA = [OID.nameConstraints, OID.policyConstraints];
 const LDH_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 
@@ -613,14 +625,17 @@ function certificateChecks(node: Node, ctx: { isLeaf: boolean; isAnchor: boolean
           fix: "The chain must be issued by a CA certificate; ask your CA for the correct intermediate.",
         }),
       );
-    } else if (!bc?.critical && (!isAnchor || profile.strict)) {
-      // Anchors only under `strict`: one root in Node's (Mozilla's) store has a non-critical basicConstraints.
+    } else if (!bc?.critical && profile.strict) {
+      // Only under `strict`: RFC 5280 obliges CAs to mark it critical, but validators accept it (PKITS
+      // basicConstraintsNotCriticalTest4), and one root in Node's (Mozilla's) store has it non-critical.
       bad("CHAIN_ISSUER_NOT_CA", "is a CA but does not mark basicConstraints critical (RFC 5280 §4.2.1.9).");
     } else if (c.keyUsage && !c.keyUsage.has("keyCertSign")) {
       bad("CHAIN_ISSUER_NOT_CA", "is a CA but its key usage does not allow keyCertSign.");
     }
     if (c.subject.rdns.length === 0) bad("CERTIFICATE_MALFORMED", "is a CA with an empty subject (RFC 5280 §4.1.2.6).");
-    const notCritical = MUST_BE_CRITICAL_IN_CA.filter((oid) => c.extensionMap.has(oid) && !c.extensionMap.get(oid)!.critical);
+    // Only under `strict`: we enforce these constraints whether or not they are critical, so a
+    // non-critical one is a CA's paperwork error, not a risk (PKITS marks policyConstraints non-critical).
+    const notCritical = profile.strict ? MUST_BE_CRITICAL_IN_CA.filter((oid) => c.extensionMap.has(oid) && !c.extensionMap.get(oid)!.critical) : [];
     if (notCritical.length) bad("CERTIFICATE_MALFORMED", `must mark extension(s) ${notCritical.join(", ")} critical (RFC 5280 §4.2.1.10, §4.2.1.11).`);
     if (c.nameConstraints) {
       for (const sub of [...(c.nameConstraints.permitted ?? []), ...(c.nameConstraints.excluded ?? [])]) {
