@@ -3,9 +3,12 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { intake } from "./index";
+import path from "node:path";
+// shared/ sits beside the repository (locally and in CI).
+const SHARED = path.resolve(import.meta.dirname, "../../../shared");
 
 /** Hostile and edge-case archives written by others (see MANIFEST.md there). */
-const ZIPS = "/work/shared/testdata/zips";
+const ZIPS = SHARED + "/testdata/zips";
 
 function corpus(): string[] {
   const out: string[] = [];
@@ -107,7 +110,7 @@ function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-const R3_PEM = readFileSync("/work/shared/testdata/certs/real-chains/letsencrypt/lets-encrypt-r3.pem");
+const R3_PEM = readFileSync(SHARED + "/testdata/certs/real-chains/letsencrypt/lets-encrypt-r3.pem");
 
 describe("intake: hand-made header tricks", () => {
   it("reads a plain hand-made zip (the builder itself is sound)", async () => {

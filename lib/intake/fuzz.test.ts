@@ -6,6 +6,9 @@ import { CertificateParseError, inspectCertificate, inspectCsr } from "../pki";
 import { checkUpload, evaluateUpload, getExampleProgram, type Program } from "../policy";
 import { intake } from "./index";
 import type { UploadedFile } from "./types";
+import path from "node:path";
+// shared/ sits beside the repository (locally and in CI).
+const SHARED = path.resolve(import.meta.dirname, "../../../shared");
 
 /**
  * Mutation fuzzing of the whole engine: real certificates, CSRs, PKCS#7 bundles
@@ -15,8 +18,8 @@ import type { UploadedFile } from "./types";
  * failing input are in the assertion message.
  */
 
-const CERTS = "/work/shared/testdata/certs";
-const ZIPS = "/work/shared/testdata/zips";
+const CERTS = SHARED + "/testdata/certs";
+const ZIPS = SHARED + "/testdata/zips";
 const read = (p: string): Uint8Array => new Uint8Array(readFileSync(p));
 const AT = new Date("2025-06-01T00:00:00Z");
 const SEED = 0x5eed_2026;

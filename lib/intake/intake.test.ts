@@ -3,8 +3,11 @@ import { readFileSync } from "node:fs";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { intake, type IntakeResult } from "./index";
+import path from "node:path";
+// shared/ sits beside the repository (locally and in CI).
+const SHARED = path.resolve(import.meta.dirname, "../../../shared");
 
-const CERTS = "/work/shared/testdata/certs";
+const CERTS = SHARED + "/testdata/certs";
 const read = (p: string): Uint8Array => new Uint8Array(readFileSync(`${CERTS}/${p}`));
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const file = (name: string, bytes: Uint8Array | string) => ({ name, bytes: typeof bytes === "string" ? text(bytes) : bytes });

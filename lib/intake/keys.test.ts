@@ -4,6 +4,9 @@ import { readFileSync } from "node:fs";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { intake, type IntakeResult } from "./index";
+import path from "node:path";
+// shared/ sits beside the repository (locally and in CI).
+const SHARED = path.resolve(import.meta.dirname, "../../../shared");
 
 // Test keys live only in memory: generated here, never written to disk.
 const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 });
@@ -16,7 +19,7 @@ const der = (b: string | Buffer) => new Uint8Array(b as Buffer);
 const wrap = (label: string, bytes: Uint8Array): string =>
   `-----BEGIN ${label}-----\n${Buffer.from(bytes).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "")}\n-----END ${label}-----\n`;
 
-const R3_PEM = readFileSync("/work/shared/testdata/certs/real-chains/letsencrypt/lets-encrypt-r3.pem", "utf8");
+const R3_PEM = readFileSync(SHARED + "/testdata/certs/real-chains/letsencrypt/lets-encrypt-r3.pem", "utf8");
 
 const opensshBody = Buffer.concat([Buffer.from("openssh-key-v1\0"), randomBytes(300)]);
 const putty =
