@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules", ".next", ".certdesk", ".sst", "lib/db/migrations", "next-env.d.ts", "test-results", "playwright-report"] },
+  { ignores: ["node_modules", ".next", ".certdesk", ".certdesk-*", "**/*.tmp.ts", ".sst", "lib/db/migrations", "next-env.d.ts", "test-results", "playwright-report"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
