@@ -10,6 +10,7 @@ export const dynamic = "force-dynamic";
 function navFor(user: SessionUser): NavItem[] {
   const items: NavItem[] = [];
   if (hasRole(user, "partner")) items.push({ href: "/apps", label: "Developer apps" });
+  if (hasRole(user, "partner")) items.push({ href: "/tokens", label: "API tokens" });
   if (hasRole(user, ["reviewer", "admin"])) items.push({ href: "/reviews", label: "Review queue" });
   if (hasRole(user, ["support", "admin"])) items.push({ href: "/support", label: "Enablements" });
   if (hasRole(user, "admin")) {

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { cache } from "react";
+import { partnerOrganisationIds } from "@/lib/auth/access";
 import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
 import { loadEnvironmentDetail } from "@/app/_data/portal";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
@@ -58,6 +60,13 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
             <Badge tone={status.tone}>{status.label}</Badge>
           </dd>
         </dl>
+        {partnerOrganisationIds(await requireUser()).includes(app.organisationId) ? (
+          <p>
+            <Link className="button" href={`/apps/${app.id}/environments/${encodeURIComponent(environment.key)}/submissions/new`}>
+              New submission
+            </Link>
+          </p>
+        ) : null}
       </section>
 
       <section aria-labelledby="certificates">
@@ -112,7 +121,9 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
                 {detail.submissions.map((s) => (
                   <tr key={s.id}>
                     <td>
-                      <DateTime value={s.createdAt} />
+                      <Link href={`/apps/${app.id}/environments/${encodeURIComponent(environment.key)}/submissions/${s.id}`}>
+                        <DateTime value={s.createdAt} />
+                      </Link>
                     </td>
                     <td>
                       {s.kind === "csr" ? "CSR" : "Certificate chain"} ({s.purpose})

@@ -1,0 +1,34 @@
+/** A submission's stored file, decrypted for someone allowed to see it; every download is audited. */
+import { headers } from "next/headers";
+import { getDb } from "@/lib/db";
+import { getStorage } from "@/lib/storage";
+import { requireApiUser } from "@/lib/auth/session";
+import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
+import { downloadFile } from "@/lib/submissions/download-file";
+import { withProblems } from "@/lib/submissions/http/problem";
+
+export const dynamic = "force-dynamic";
+
+type Params = { appId: string; env: string; submissionId: string; fileId: string };
+
+export async function GET(request: Request, context: { params: Promise<Params> }): Promise<Response> {
+  return withProblems(request, async () => {
+    const user = await requireApiUser();
+    const { submissionId, fileId } = await context.params;
+    const h = await headers();
+    const file = await downloadFile(
+      { db: await getDb(), storage: getStorage() },
+      { actor: { kind: "user", user, meta: { ip: clientIpFrom(h), userAgent: userAgentFrom(h) } }, submissionId, fileId },
+    );
+    // ASCII fallback plus RFC 5987 name: the partner's file name never breaks the header.
+    const ascii = file.name.replace(/[^\x20-\x7e]|[\\"]/g, "_");
+    return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
+      headers: {
+        "content-type": file.contentType,
+        "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  });
+}

@@ -1,0 +1,210 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/lib/db";
+import { requireUser } from "@/lib/auth/session";
+import { isAppError } from "@/lib/auth/app-error";
+import { partnerOrganisationIds } from "@/lib/auth/access";
+import { getSubmission, STAGE_LABELS, type SubmissionView } from "@/lib/submissions/get-submission";
+import { submissionStatusLabel } from "@/app/_data/certificate-status";
+import { Badge, Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
+import { FindingsList } from "../_components/findings-list";
+import { SubmitForReviewForm, WithdrawForm } from "../_components/submission-forms";
+import styles from "../_components/submissions.module.css";
+
+export const metadata: Metadata = { title: "Submission" };
+
+type Params = { appId: string; env: string; submissionId: string };
+
+const DAY_MS = 86_400_000;
+
+function ChainList({ view, now }: { view: SubmissionView; now: Date }) {
+  if (view.certificates.length === 0) return <p>No certificate chain in this submission.</p>;
+  return (
+    <ol className={styles.chain} aria-label="Certificate chain, leaf first">
+      {view.certificates.map((c) => {
+        const total = Math.max(1, Math.round((c.notAfter.getTime() - c.notBefore.getTime()) / DAY_MS));
+        const left = Math.floor((c.notAfter.getTime() - now.getTime()) / DAY_MS);
+        const remaining = Math.min(total, Math.max(0, left));
+        return (
+          <li key={c.id} className={styles.chainItem} data-role={c.role}>
+            <strong>{c.role === "leaf" ? "Leaf (client certificate)" : c.role === "intermediate" ? "Intermediate CA" : "Root CA"}</strong>
+            <dl>
+              <dt>Subject</dt>
+              <dd className="mono">{c.subject}</dd>
+              <dt>Issuer</dt>
+              <dd className="mono">{c.issuer}</dd>
+              <dt>Validity</dt>
+              <dd>
+                <meter className={styles.validity} min={0} max={total} low={Math.min(30, total)} high={Math.min(90, total)} optimum={total} value={remaining} aria-label={`Days remaining of ${total}`}>
+                  {remaining} of {total} days
+                </meter>
+                {left >= 0 ? `${left} days remaining` : `expired ${-left} days ago`} ({c.notBefore.toISOString().slice(0, 10)} → {c.notAfter.toISOString().slice(0, 10)})
+              </dd>
+              <dt>Key</dt>
+              <dd>
+                {c.keyAlgorithm}
+                {c.keySize ? ` ${c.keySize}-bit` : ""}
+              </dd>
+              <dt>SHA-256 fingerprint</dt>
+              <dd className="mono">{c.fingerprintSha256}</dd>
+            </dl>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export default async function SubmissionPage({ params }: { params: Promise<Params> }) {
+  const { submissionId } = await params;
+  const user = await requireUser();
+  let view: SubmissionView;
+  try {
+    view = await getSubmission({ db: await getDb() }, { actor: { kind: "user", user }, submissionId });
+  } catch (error) {
+    // Another organisation's submission reads exactly like one that does not exist.
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+  const now = new Date();
+  const envPath = `/apps/${view.app.id}/environments/${encodeURIComponent(view.environment.key)}`;
+  const path = `${envPath}/submissions/${view.id}`;
+  const mayAct = partnerOrganisationIds(user).includes(view.organisation.id);
+  const errors = view.findings.filter((f) => f.severity === "error");
+  const warnings = view.findings.filter((f) => f.severity === "warning");
+  const corrected = view.files.find((f) => f.kind === "normalised-chain" && f.name === "corrected-chain.pem");
+  const tone = view.verdict === "accepted" ? "success" : "danger";
+
+  return (
+    <>
+      <PageHeader title={`Submission for ${view.app.name} — ${view.environment.label}`}>
+        <Breadcrumbs
+          items={[
+            { href: "/apps", label: "Developer apps" },
+            { href: envPath, label: `${view.app.name} — ${view.environment.label}` },
+            { label: "Submission" },
+          ]}
+        />
+      </PageHeader>
+
+      <section className="card" aria-labelledby="summary">
+        <h2 id="summary">Verdict</h2>
+        <dl className="facts">
+          <dt>Verdict</dt>
+          <dd>
+            <Badge tone={tone}>{view.verdict === "accepted" ? "Accepted" : "Rejected"}</Badge>
+          </dd>
+          <dt>Status</dt>
+          <dd data-testid="submission-status">{submissionStatusLabel(view.status)}</dd>
+          <dt>Kind</dt>
+          <dd>
+            {view.kind === "csr" ? "CSR" : "Certificate chain"} ({view.purpose})
+          </dd>
+          <dt>Program</dt>
+          <dd>
+            {view.program.id} (version {view.program.version})
+          </dd>
+          <dt>Uploaded</dt>
+          <dd>
+            <DateTime value={view.createdAt} />
+          </dd>
+        </dl>
+        {corrected ? (
+          <p>
+            <a className="button button--secondary" href={`${path}/files/${corrected.id}`} download>
+              Download corrected chain
+            </a>{" "}
+            <span className="meta">Leaf first, in the order the program asks for. Upload it as a new submission.</span>
+          </p>
+        ) : null}
+        {mayAct && view.status === "draft" && errors.length === 0 && view.verdict === "accepted" ? (
+          <SubmitForReviewForm submissionId={view.id} path={path} warnings={warnings.map((w) => ({ id: w.id, code: w.code, message: w.message }))} />
+        ) : null}
+        {mayAct && view.status === "draft" && errors.length > 0 ? (
+          <p className="alert alert--error" role="status">
+            This upload cannot be sent for review: fix the errors below and <Link href={`${envPath}/submissions/new`}>upload again</Link>.
+          </p>
+        ) : null}
+        {mayAct && view.status === "in_review" ? <WithdrawForm submissionId={view.id} path={path} label="Withdraw submission" /> : null}
+      </section>
+
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">Status</h2>
+        <ol className={styles.timeline} aria-label="Status timeline">
+          {view.stages.map((s) => (
+            <li key={s.stage} className={`${styles.stage} ${styles[`stage_${s.state}`] ?? ""}`} aria-current={s.state === "current" ? "step" : undefined}>
+              {STAGE_LABELS[s.stage]}
+              <span className="visually-hidden"> ({s.state})</span>
+            </li>
+          ))}
+        </ol>
+        {view.timeline.length ? (
+          <ul className="plain-list">
+            {view.timeline.map((e, i) => (
+              <li key={i}>
+                <DateTime value={e.at} /> — {e.label}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="findings">
+        <h2 id="findings">Findings</h2>
+        <FindingsList findings={view.findings} />
+      </section>
+
+      <section aria-labelledby="chain">
+        <h2 id="chain">Chain</h2>
+        <ChainList view={view} now={now} />
+      </section>
+
+      <section aria-labelledby="files">
+        <h2 id="files">Files</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Size</th>
+                <th scope="col">SHA-256</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.files.map((f) => (
+                <tr key={f.id}>
+                  <td>
+                    <a href={`${path}/files/${f.id}`} download>
+                      {f.name}
+                    </a>
+                  </td>
+                  <td>{f.kind === "original" ? "As uploaded" : "Normalised chain"}</td>
+                  <td>{f.size} bytes</td>
+                  <td className="mono">{f.sha256.slice(0, 16)}…</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="reviews">
+        <h2 id="reviews">Reviewer comments</h2>
+        {view.reviews.length === 0 ? (
+          <p className="meta">No reviewer comments yet.</p>
+        ) : (
+          <ul className="plain-list">
+            {view.reviews.map((r) => (
+              <li key={r.id}>
+                <DateTime value={r.createdAt} /> — {r.decision.replace("_", " ")} by {r.reviewerName}
+                {r.comment ? <>: {r.comment}</> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
+import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
+import { partnerOrganisationIds } from "@/lib/auth/access";
+import { Breadcrumbs, PageHeader } from "@/app/_components/ui";
+import { MAX_FILES, MAX_UPLOAD_BYTES } from "@/lib/submissions/limits";
+import { UploadForm } from "../_components/upload-form";
+
+export const metadata: Metadata = { title: "New submission" };
+
+type Params = { appId: string; env: string };
+
+export default async function NewSubmissionPage({ params }: { params: Promise<Params> }) {
+  const { appId, env } = await params;
+  const user = await requireUser();
+  // Another organisation's app (or a made-up id) is a 404.
+  const { app, environment } = await loadEnvironmentForUser(user, { appId, key: decodeURIComponent(env) });
+  // Staff may look at any app but upload for none: only the partner's own members do.
+  if (!partnerOrganisationIds(user).includes(app.organisationId)) forbidden();
+  const envPath = `/apps/${app.id}/environments/${encodeURIComponent(environment.key)}`;
+  return (
+    <>
+      <PageHeader title="New submission" intro={`${app.name} — ${environment.label}. The verdict appears as soon as the files are checked.`}>
+        <Breadcrumbs items={[{ href: "/apps", label: "Developer apps" }, { href: envPath, label: `${app.name} — ${environment.label}` }, { label: "New submission" }]} />
+      </PageHeader>
+      <section className="card" aria-labelledby="upload-heading">
+        <h2 id="upload-heading">Upload</h2>
+        <UploadForm uploadUrl={`${envPath}/submissions/upload`} submissionBase={`${envPath}/submissions`} maxBytes={MAX_UPLOAD_BYTES} maxFiles={MAX_FILES} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * The portal's upload endpoint (the upload form posts here with XHR for progress;
+ * server actions would refuse big bodies with Next's own 500). Signed-in partners only,
+ * same-origin only: a cookie-authenticated multipart POST is a "simple" request any
+ * site could send, so the Origin must be ours (CSRF).
+ */
+import { headers } from "next/headers";
+import { getDb } from "@/lib/db";
+import { getStorage } from "@/lib/storage";
+import { requireApiUser } from "@/lib/auth/session";
+import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
+import { createSubmission } from "@/lib/submissions/create-submission";
+import { toVerdictJson } from "@/lib/submissions/verdict-json";
+import { HttpProblem, json, withProblems } from "@/lib/submissions/http/problem";
+import { readUpload } from "@/lib/submissions/http/read-upload";
+
+export const dynamic = "force-dynamic";
+
+type Params = { appId: string; env: string };
+
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export async function POST(request: Request, context: { params: Promise<Params> }): Promise<Response> {
+  return withProblems(request, async () => {
+    if (!sameOrigin(request)) throw new HttpProblem(403, "forbidden", "Uploads must come from the Certdesk portal's own pages.");
+    const user = await requireApiUser();
+    const { appId, env } = await context.params;
+    const upload = await readUpload(request, { textFields: ["purpose"] });
+    const h = await headers();
+    const result = await createSubmission(
+      { db: await getDb(), storage: getStorage() },
+      {
+        actor: { kind: "user", user, meta: { ip: clientIpFrom(h), userAgent: userAgentFrom(h) } },
+        appId,
+        environmentKey: decodeURIComponent(env),
+        purpose: upload.fields.get("purpose"),
+        files: upload.files,
+        idempotencyKey: request.headers.get("idempotency-key"),
+      },
+    );
+    switch (result.outcome) {
+      case "created":
+      case "existing":
+        return json({ id: result.submission.id, status: result.submission.status }, { status: result.outcome === "created" ? 201 : 200 });
+      case "refused":
+      case "rejected":
+        throw new HttpProblem(422, "upload-refused", "The upload was refused and nothing of it was stored.", { verdict: toVerdictJson(result.verdict) });
+      default: {
+        const never: never = result;
+        throw new Error(`unhandled outcome ${JSON.stringify(never)}`);
+      }
+    }
+  });
+}
