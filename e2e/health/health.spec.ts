@@ -26,10 +26,18 @@ test("pages carry the security headers", async ({ page }) => {
   expect(headers["x-powered-by"]).toBeUndefined();
 });
 
-test("the audit page lists sign-ins and verifies the chain", async ({ page }) => {
+test("sign-in, sign-out and refused access are audited, and the chain verifies", async ({ page }) => {
+  await signIn(page, "partner@globex.test");
+  expect((await page.goto("/admin/users"))?.status()).toBe(403);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/signedOut=1/);
+
   await signIn(page, "admin@certdesk.test");
   await page.goto("/admin/audit");
   await expect(page.getByRole("heading", { level: 1, name: "Audit trail" })).toBeVisible();
-  await expect(page.getByRole("status")).toContainText("verified");
-  await expect(page.getByRole("cell", { name: "auth.sign-in" }).first()).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("Chain verified");
+  const row = (action: string, who: string) => page.getByRole("row").filter({ hasText: action }).filter({ hasText: who }).first();
+  await expect(row("access.refused", "partner@globex.test")).toContainText("refused");
+  await expect(row("auth.sign-out", "partner@globex.test")).toContainText("success");
+  await expect(row("auth.sign-in", "admin@certdesk.test")).toContainText("success");
 });

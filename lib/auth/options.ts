@@ -34,6 +34,17 @@ function resolveSecret(config: Config): string {
   );
 }
 
+/** IP and user agent of the request being handled, for the audit trail (empty outside a request). */
+async function requestContext(): Promise<{ ip?: string; userAgent?: string }> {
+  try {
+    const { headers } = await import("next/headers");
+    const h = await headers();
+    return { ip: clientIpFrom(h) ?? undefined, userAgent: userAgentFrom(h) ?? undefined };
+  } catch {
+    return {};
+  }
+}
+
 function buildProviders(config: Config): AuthOptions["providers"] {
   const providers: AuthOptions["providers"] = [];
   if (config.auth.credentials) {
@@ -104,7 +115,7 @@ export async function buildAuthOptions(config: Config = getConfig()): Promise<Au
     callbacks: {
       async signIn({ account, profile }) {
         if (account?.provider !== "oidc") return true; // credentials were checked in authorize()
-        const result = await signInWithOidc(await getDb(), { profile: (profile ?? {}) as OidcProfile });
+        const result = await signInWithOidc(await getDb(), { profile: (profile ?? {}) as OidcProfile, ...(await requestContext()) });
         return result.ok;
       },
       async jwt({ token, user }) {
@@ -149,6 +160,7 @@ export async function buildAuthOptions(config: Config = getConfig()): Promise<Au
           role: t?.roles?.join(","),
           action: "auth.sign-out",
           outcome: "success",
+          ...(await requestContext()),
         });
       },
     },
