@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   EKU,
+  Extension,
+  KeyUsageFlags,
   type KeySpec,
   type TestCert,
   X509CrlReason,
@@ -212,6 +214,32 @@ describe("each rule fires on a certificate made to break it", () => {
   });
 });
 
+describe("profiles", () => {
+  it("webPki: LEAF_IS_CA, KEY_TOO_SMALL and anyExtendedKeyUsage fire only under the profile", async () => {
+    const caLeaf = await mintCertificate({ subject: "CN=CA As Leaf", issuer: ica, keys: EC, ca: true, extendedKeyUsage: [EKU.clientAuth] });
+    expect(codes(await check({ leaf: caLeaf.pem, profile: { webPki: true } }))).toEqual(["LEAF_IS_CA"]);
+    expect((await check({ leaf: caLeaf.pem })).ok).toBe(true);
+    const small = await mintCertificate({ subject: "CN=Small Key", issuer: ica, keys: { algorithm: "RSA", size: 1024 } });
+    expect(codes(await check({ leaf: small.pem, profile: { webPki: true } }))).toEqual(["KEY_TOO_SMALL"]);
+    expect((await check({ leaf: small.pem })).ok).toBe(true);
+    const anyEku = await mintCertificate({ subject: "CN=Any EKU", issuer: ica, keys: EC, extendedKeyUsage: [EKU.clientAuth, EKU.anyExtendedKeyUsage] });
+    expect(codes(await check({ leaf: anyEku.pem, profile: { webPki: true } }))).toEqual(["LEAF_EKU_CLIENT_AUTH"]);
+  });
+
+  it("strict: a leaf without an authority key identifier is malformed", async () => {
+    const noAki = await mintCertificate({ subject: "CN=No AKI", issuer: ica, keys: EC, omitKeyIdentifiers: true });
+    expect(codes(await check({ leaf: noAki.pem, profile: { strict: true } }))).toEqual(["CERTIFICATE_MALFORMED"]);
+    expect((await check({ leaf: noAki.pem })).ok).toBe(true);
+  });
+
+  it("always: duplicate extensions and keyCertSign without cA are malformed", async () => {
+    const dup = await mintCertificate({ subject: "CN=Dup", issuer: ica, keys: EC, extensions: [new Extension("2.5.29.19", true, Uint8Array.of(0x30, 0x00))] });
+    expect(codes(await check({ leaf: dup.pem }))).toEqual(["CERTIFICATE_MALFORMED"]);
+    const kcs = await mintCertificate({ subject: "CN=Signer", issuer: ica, keys: EC, keyUsage: KeyUsageFlags.digitalSignature | KeyUsageFlags.keyCertSign });
+    expect(codes(await check({ leaf: kcs.pem }))).toEqual(["CERTIFICATE_MALFORMED"]);
+  });
+});
+
 describe("self-signed leaves", () => {
   it("accepts a self-signed client certificate pinned as trust anchor, refuses it otherwise", async () => {
     const self = await mintCertificate({ subject: "CN=Acme Self Signed, O=Acme Payments Ltd", keys: EC });
@@ -281,6 +309,12 @@ describe("revocation", () => {
     expect(codes(r)).toEqual(["REVOKED"]);
     const empty = await mintCrl({ issuer: ica, revoked: [{ serialNumber: "0abc" }] });
     expect((await check({ leaf: leaf.pem, crls: [empty.der] })).ok).toBe(true);
+  });
+
+  it("refuses to rely on a CRL without cRLNumber (RFC 5280 §5.2.3)", async () => {
+    const crl = await mintCrl({ issuer: ica, revoked: [], crlNumber: false });
+    const r = await check({ leaf: leaf.pem, crls: [crl.pem] });
+    expect(codes(r)).toEqual(["REVOCATION_UNKNOWN"]);
   });
 
   it("ignores a CRL whose signature does not verify", async () => {
