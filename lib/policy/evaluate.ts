@@ -637,7 +637,7 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
     own.push(
       finding("LEAF_EXPIRED", "error", `${leafName} expired on ${isoDay(lv.notAfter)} (${-daysBetween(at, lv.notAfter)} days ago).`, {
         certificate: leafSubject,
-        fix: "Renew the certificate with your CA (new key: openssl req -new -newkey rsa:2048 -nodes -keyout client.key -out client.csr) and upload the new chain.",
+        fix: "Renew the certificate with your CA (new key: openssl req -new -newkey rsa:2048 -keyout client.key -out client.csr) and upload the new chain.",
       }),
     );
   } else if (at.getTime() < lv.notBefore.getTime()) {
@@ -863,14 +863,14 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
     structural.has(c as Finding["code"]),
   );
   if (repairable && !blocking && terminalIsAnchor && !leaf.view.selfSigned) {
-    const ordered = path.filter((p, i) => {
+    const keep = path.filter((p, i) => {
       const isRoot = i === path.length - 1 && p.selfIssued;
       if (!isRoot) return true;
       if (rules.root === "refused") return false;
       if (rules.root === "required") return true;
       return rootUploaded; // optional: keep it if the partner sent it
     });
-    return { leaf, correctedPem: ordered.map((p) => pemOf(p.der)).join("") };
+    if (keep.every((p) => p.der.length > 0)) return { leaf, correctedPem: keep.map((p) => pemOf(p.der)).join("") };
   }
   return { leaf };
 }
