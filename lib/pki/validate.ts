@@ -35,14 +35,21 @@ export type ValidatePathOptions = {
   leaf: CertificateInput;
   /** Other uploaded certificates, in upload order (positions 1…n). */
   intermediates?: readonly CertificateInput[];
-  /** Certificates trusted by name and key. Their own validity is checked; their other extensions are not. */
+  /**
+   * Certificates trusted by name and key (e.g. {@link publicTrustAnchors} plus program roots).
+   * Their validity period, name constraints and EKU apply; their signature, key usage and path
+   * length are not judged. Unreadable entries are skipped.
+   */
   trustAnchors: readonly CertificateInput[];
   /** Validation time. */
   at: Date;
-  /** The leaf must carry one of these EKU OIDs (when it has an EKU extension), and issuers must not exclude them. */
+  /**
+   * The leaf must carry one of these EKU OIDs when it has an EKU extension (no extension = any
+   * purpose, RFC 5280), and no issuer with an EKU extension may exclude them all.
+   */
   requiredEku?: readonly string[];
   peerName?: PeerName;
-  /** Maximum number of intermediates between leaf and trust anchor. */
+  /** Maximum number of intermediates between leaf and trust anchor (self-issued ones not counted). Default 8. */
   maxDepth?: number;
   /** CRLs (PEM or DER) to honour. */
   crls?: readonly CertificateInput[];
