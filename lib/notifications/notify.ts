@@ -19,6 +19,8 @@ export type NotifyInput = {
   organisationId?: string;
   /** Every staff member (provider organisation) holding one of these roles. */
   roles?: Role[];
+  /** Never these users (e.g. the reviewer who caused the notice). */
+  excludeUserIds?: string[];
   /** Stable machine name, e.g. "submission.approved". */
   kind: string;
   title: string;
@@ -96,6 +98,7 @@ async function resolveRecipients(db: Database, input: NotifyInput): Promise<Reci
         .where(and(inArray(memberships.role, input.roles), eq(organisations.kind, "provider"), eq(users.disabled, false))),
     );
   }
+  for (const id of input.excludeUserIds ?? []) found.delete(id);
   return [...found.values()];
 }
 
