@@ -128,6 +128,21 @@ export const programSchema = z.object({
   review: z
     .object({ targetBusinessDays: z.number().int().min(1).max(30).default(2) })
     .default({ targetBusinessDays: 2 }),
+  /** Enablement windows (lib/scheduling reads these; each falls back to the house default there). */
+  scheduling: z
+    .object({
+      /** A production window opens at least this many business days after approval. */
+      productionLeadBusinessDays: z.number().int().min(0).max(60).optional(),
+      /** A replacement must be live at least this many days before the certificate it replaces expires. */
+      expiryMarginDays: z.number().int().min(0).max(365).optional(),
+      /** How long a replaced certificate stays trusted beside its successor (004: rotation overlap). */
+      overlapHours: z.number().int().min(0).max(24 * 90).optional(),
+      /** Non-production environments may be enabled at once, outside any window. */
+      sandboxImmediate: z.boolean().optional(),
+      /** IANA zone the provider reckons business days and blackout dates in, e.g. Europe/Vilnius. */
+      timeZone: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type Program = z.infer<typeof programSchema>;
