@@ -402,7 +402,7 @@ function noPathFindings(ctx: {
   return out;
 }
 
-/** Validates one complete path (leaf first, anchor last). */
+/** Validates one path (leaf first; anchor last when complete, else the certificates we could chain). */
 async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Crypto): Promise<Finding[]> {
   const out: Finding[] = [];
   // Certificates carry whole seconds; compare at that granularity (limbo validity::notafter-fractional).
