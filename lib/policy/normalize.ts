@@ -14,7 +14,12 @@ const LEGAL_FORMS = new Set([
   "uab", "ou", "sia", "sp", "zoo", "kft", "sro", "doo", "pty", "pte", "se", "eurl",
 ]);
 
-/** Lower case, accents stripped, typographic apostrophes folded, everything else not alphanumeric → one space. */
+/**
+ * Lower case, accents stripped, typographic apostrophes folded, everything else not alphanumeric → one space.
+ *
+ * @example
+ * foldName("Let’s Encrypt") // "lets encrypt"
+ */
 export function foldName(value: string): string {
   return value
     .normalize("NFKD")
@@ -25,7 +30,12 @@ export function foldName(value: string): string {
     .trim();
 }
 
-/** {@link foldName} without legal-form words, spaces removed: "My Company Ltd." → "mycompany". */
+/**
+ * {@link foldName} without legal-form words, spaces removed.
+ *
+ * @example
+ * compactName("My Company Ltd.") // "mycompany"
+ */
 export function compactName(value: string): string {
   const words = foldName(value).split(" ").filter(Boolean);
   const kept = words.filter((w) => !LEGAL_FORMS.has(w));
