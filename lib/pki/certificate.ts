@@ -186,6 +186,7 @@ function remember(key: string, parsed: ParsedCertificate): void {
 
 /**
  * Parses a certificate (PEM string or DER/PEM bytes). Throws {@link CertificateParseError}.
+ * The result is cached by content and shared: treat it as immutable.
  *
  * @example
  * const cert = parseCertificate(pemText);

@@ -2,7 +2,7 @@
  * Inspection: certificates and CSRs → plain, JSON-serialisable facts for the portal, the
  * CLI and program rules. Inspection never judges; validation and policy do.
  */
-import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
+import { constants, createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
 import {
   CertificateParseError,
   type GeneralName,
@@ -18,7 +18,7 @@ import {
   pemToDer,
 } from "./certificate";
 import { DerError, children, content, decodeOid, decodeString, expectTag, readTlv, toHex, whole } from "./der";
-import { SIGNATURE_ALGORITHMS, curveOf, verifySignature } from "./signature";
+import { SIGNATURE_ALGORITHMS, curveOf, signatureScheme, verifySignature } from "./signature";
 
 export type SubjectAttributes = {
   CN?: string;
@@ -34,7 +34,8 @@ export type SubjectAttributes = {
 };
 
 export type PublicKeyInfo = {
-  algorithm: "RSA" | "EC" | "Ed25519" | "Ed448" | "DSA" | "RSA-PSS" | string;
+  /** "RSA" | "RSA-PSS" | "EC" | "Ed25519" | "Ed448" | "X25519" | "X448" | "DSA", else the SPKI algorithm OID. */
+  algorithm: string;
   /** Bits: RSA modulus size, EC curve size, 256 for Ed25519, 456 for Ed448, DSA p size. 0 when unknown. */
   size: number;
   curve?: string;
@@ -111,6 +112,8 @@ const SPKI_ALGS: Record<string, string> = {
   "1.2.840.10045.2.1": "EC",
   "1.3.101.112": "Ed25519",
   "1.3.101.113": "Ed448",
+  "1.3.101.110": "X25519",
+  "1.3.101.111": "X448",
   "1.2.840.10040.4.1": "DSA",
 };
 
@@ -143,6 +146,10 @@ export function publicKeyInfo(spkiAlgOid: string, spkiAlgParams: Uint8Array, pub
         return { algorithm, size: 256 };
       case "Ed448":
         return { algorithm, size: 456 };
+      case "X25519":
+        return { algorithm, size: 256 };
+      case "X448":
+        return { algorithm, size: 448 };
       case "DSA": {
         const seq = readTlv(spkiAlgParams, 0);
         const p = content(spkiAlgParams, expectTag(children(spkiAlgParams, seq)[0], 0x02, "p"));
@@ -244,14 +251,21 @@ export function decodeQcStatements(value: Uint8Array): QcStatementsInfo {
 
 /** Sync self-signature check for inspection (the validator uses the injected WebCrypto instead). */
 function verifiesWithOwnKey(cert: ParsedCertificate): boolean {
-  const alg = SIGNATURE_ALGORITHMS[cert.sigAlgOid];
-  if (!alg) return false;
+  const scheme = signatureScheme(cert.sigAlgOid, cert.sigAlgParams);
   try {
     const key = createPublicKey({ key: Buffer.from(cert.spki), format: "der", type: "spki" });
-    const isEd = alg.name === "Ed25519" || alg.name === "Ed448";
-    const hash = isEd ? null : alg.hash?.replace("-", "").toLowerCase();
-    if (!isEd && (!hash || alg.name === "rsassaPss")) return false;
-    return nodeVerify(hash ?? null, cert.tbs, key, cert.signature);
+    switch (scheme.kind) {
+      case "Ed25519":
+      case "Ed448":
+        return nodeVerify(null, cert.tbs, key, cert.signature);
+      case "RSA":
+      case "ECDSA":
+        return nodeVerify(scheme.hash.replace("-", "").toLowerCase(), cert.tbs, key, cert.signature);
+      case "RSA-PSS":
+        return nodeVerify(scheme.hash.replace("-", "").toLowerCase(), cert.tbs, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, cert.signature);
+      case "unsupported":
+        return false;
+    }
   } catch {
     return false;
   }
