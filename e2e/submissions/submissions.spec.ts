@@ -71,9 +71,11 @@ test("a partner uploads a good chain, sees it accepted with its chain drawn, and
   await expect(page.getByTestId("submission-status")).toHaveText("Draft");
 
   await page.getByRole("button", { name: "Submit for review" }).click();
-  await expect(page.getByText("Sent for review.")).toBeVisible();
+  await expect(page.getByTestId("submission-status")).toHaveText("In review");
   await page.reload();
   await expect(page.getByTestId("submission-status")).toHaveText("In review");
+  await expect(page.getByRole("button", { name: "Submit for review" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Withdraw submission" })).toBeVisible();
   await expect(page.getByRole("list", { name: "Status timeline" }).locator('[aria-current="step"]')).toHaveText(/In review/);
   state.submissionId = page.url().split("/").pop();
 });
@@ -102,7 +104,7 @@ test("a reversed chain shows CHAIN_ORDER with its fix; the corrected chain downl
   await upload(page, [saved]);
   await expect(page.getByText("Accepted", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Submit for review" }).click();
-  await expect(page.getByText("Sent for review.")).toBeVisible();
+  await expect(page.getByTestId("submission-status")).toHaveText("In review");
 });
 
 test("a zip holding the chain split over three files is assembled leaf → intermediate → root", async ({ page, request }) => {
