@@ -156,14 +156,19 @@ const KEY_CACHE_LIMIT = 2048;
 const cryptoIds = new WeakMap<Crypto, number>();
 let nextCryptoId = 1;
 
-function importKey(issuer: ParsedCertificate, scheme: SignatureScheme, webcrypto: Crypto): Promise<CryptoKey | string> {
-  const params = importParams(issuer, scheme);
-  if (typeof params === "string") return Promise.resolve(params);
+function providerId(webcrypto: Crypto): number {
   let cid = cryptoIds.get(webcrypto);
   if (!cid) {
     cid = nextCryptoId++;
     cryptoIds.set(webcrypto, cid);
   }
+  return cid;
+}
+
+function importKey(issuer: ParsedCertificate, scheme: SignatureScheme, webcrypto: Crypto): Promise<CryptoKey | string> {
+  const params = importParams(issuer, scheme);
+  if (typeof params === "string") return Promise.resolve(params);
+  const cid = providerId(webcrypto);
   const spki = Buffer.from(issuer.spki.buffer, issuer.spki.byteOffset, issuer.spki.byteLength).toString("latin1");
   const id = `${cid}|${params.name}|${(params as { hash?: string }).hash ?? ""}|${(params as { namedCurve?: string }).namedCurve ?? ""}|${spki}`;
   let p = keyCache.get(id);
@@ -246,7 +251,26 @@ export async function verifySignature(opts: {
   }
 }
 
+// CA-over-CA signature results recur across uploads (every partner of one CA uploads the same
+// intermediate): remember them, keyed by provider, the child's full DER and the issuer's SPKI.
+// Leaf signatures are unique per upload and are not remembered.
+const caResults = new Map<string, Promise<SignatureCheck>>();
+const CA_RESULT_LIMIT = 4096;
+
+function latin1Of(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+}
+
 /** Verifies `child`'s signature with `issuer`'s key (signature only; no names or dates). */
 export function verifyCertificateSignature(child: ParsedCertificate, issuer: ParsedCertificate, crypto: Crypto): Promise<SignatureCheck> {
-  return verifySignature({ signed: child.tbs, signature: child.signature, sigAlgOid: child.sigAlgOid, sigAlgParams: child.sigAlgParams, issuer, crypto });
+  const run = () => verifySignature({ signed: child.tbs, signature: child.signature, sigAlgOid: child.sigAlgOid, sigAlgParams: child.sigAlgParams, issuer, crypto });
+  if (!child.basicConstraints?.ca) return run();
+  const key = `${providerId(crypto)}|${latin1Of(issuer.spki)}|${latin1Of(child.der)}`;
+  let p = caResults.get(key);
+  if (!p) {
+    p = run();
+    if (caResults.size >= CA_RESULT_LIMIT) caResults.delete(caResults.keys().next().value!);
+    caResults.set(key, p);
+  }
+  return p;
 }
