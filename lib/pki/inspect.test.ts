@@ -73,6 +73,14 @@ describe("inspectCertificate on factory certificates", () => {
     expect(await isIssuerOf(impostor.pem, intermediates[0]!.pem)).toBe(false);
   });
 
+  it("verifies RSA-PSS and Ed25519 self-signatures (pyca vectors)", async () => {
+    for (const file of ["pyca/x509/custom/rsa_pss_cert.pem", "pyca/x509/ed25519/root-ed25519.pem"]) {
+      const pem = readFileSync(path.join(CERTS, file), "utf8");
+      expect(inspectCertificate(pem).selfSigned, file).toBe(true);
+      expect(await isSelfSigned(pem), file).toBe(true);
+    }
+  });
+
   it("throws CertificateParseError for unreadable input", () => {
     expect(() => inspectCertificate("not a certificate")).toThrow(CertificateParseError);
     expect(() => inspectCertificate(new Uint8Array([0x30, 0x03, 0x02, 0x01]))).toThrow(CertificateParseError);

@@ -6,7 +6,7 @@
  * certificates in one call (or a trust anchor across calls) is imported once.
  */
 import { type ParsedCertificate } from "./certificate";
-import { DerError, children, content, decodeOid, expectTag, readTlv } from "./der";
+import { DerError, children, concat, content, decodeOid, encodeOid, encodeSequence, encodeTlv, expectTag, readTlv } from "./der";
 
 type Hash = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
 
@@ -129,9 +129,12 @@ export function curveOf(spkiAlgParams: Uint8Array): { name: string; size: number
 function importParams(key: ParsedCertificate, scheme: SignatureScheme): (RsaHashedImportParams | EcKeyImportParams | Algorithm) | string {
   switch (scheme.kind) {
     case "RSA":
-    case "RSA-PSS":
       if (key.spkiAlgOid !== "1.2.840.113549.1.1.1") return "issuer key is not an RSA key";
-      return { name: scheme.kind === "RSA" ? "RSASSA-PKCS1-v1_5" : "RSA-PSS", hash: scheme.hash };
+      return { name: "RSASSA-PKCS1-v1_5", hash: scheme.hash };
+    case "RSA-PSS":
+      // An rsaEncryption key may sign with PSS; an id-RSASSA-PSS key may only sign with PSS.
+      if (key.spkiAlgOid !== "1.2.840.113549.1.1.1" && key.spkiAlgOid !== "1.2.840.113549.1.1.10") return "issuer key is not an RSA key";
+      return { name: "RSA-PSS", hash: scheme.hash };
     case "ECDSA": {
       if (key.spkiAlgOid !== "1.2.840.10045.2.1") return "issuer key is not an EC key";
       const curve = curveOf(key.spkiAlgParams);
@@ -174,12 +177,23 @@ function importKey(issuer: ParsedCertificate, scheme: SignatureScheme, webcrypto
   let p = keyCache.get(id);
   if (!p) {
     p = webcrypto.subtle
-      .importKey("spki", issuer.spki as BufferSource, params, false, ["verify"])
+      .importKey("spki", importableSpki(issuer) as BufferSource, params, false, ["verify"])
       .catch(() => "issuer public key cannot be imported (malformed or unsupported)");
     if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
     keyCache.set(id, p);
   }
   return p;
+}
+
+/**
+ * WebCrypto (Node's included) refuses SPKIs labelled id-RSASSA-PSS. The key material is a plain
+ * RSA key, so relabel it rsaEncryption for import; the PSS-only restriction is kept because
+ * {@link importParams} only imports such keys for RSA-PSS signatures.
+ */
+function importableSpki(cert: ParsedCertificate): Uint8Array {
+  if (cert.spkiAlgOid !== "1.2.840.113549.1.1.10") return cert.spki;
+  const algorithm = encodeSequence([encodeOid("1.2.840.113549.1.1.1"), encodeTlv(0x05, new Uint8Array(0))]);
+  return encodeSequence([algorithm, encodeTlv(0x03, concat([Uint8Array.of(0), cert.publicKeyBits]))]);
 }
 
 /** ECDSA-Sig-Value (DER) → IEEE P1363 r||s as WebCrypto wants. */
