@@ -25,6 +25,11 @@ describe("jobs Lambda dispatcher", () => {
     }
   });
 
+  it("dispatches activate-enablements to the activation job (issue 6)", async () => {
+    const { runActivation } = await import("./runner");
+    expect(await JOBS["activate-enablements"].load!()).toBe(runActivation);
+  });
+
   it("runs an implemented job once with the run's time and returns its result", async () => {
     const calls: Date[] = [];
     const run = createJobHandler({

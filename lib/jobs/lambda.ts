@@ -24,7 +24,10 @@ export type JobRunner = (context: JobContext) => Promise<unknown>;
 export type JobEntry = { load?: () => Promise<JobRunner>; plannedIn: string };
 
 export const JOBS: Record<JobName, JobEntry> = {
-  "activate-enablements": { plannedIn: "lib/jobs/activate-enablements.ts (issue 6: enablement windows)" },
+  "activate-enablements": {
+    plannedIn: "lib/jobs/activate-enablements.ts (issue 6: enablement windows)",
+    load: () => import("./runner").then((m) => m.runActivation),
+  },
   "clean-orphaned-objects": { plannedIn: "lib/jobs/clean-orphaned-objects.ts (issue 4: submission persistence)" },
 };
 

@@ -10,7 +10,7 @@ import { listReadyToSchedule } from "./ready-to-schedule";
 import { rescheduleEnablement } from "./reschedule-enablement";
 import { revokeCertificate } from "./revoke-certificate";
 import { scheduleEnablement } from "./schedule-enablement";
-import { asUser, createTestApp, insertCertificateSubmission, setupSchedulingHarness, type TestApp } from "./testing";
+import { asUser, createTestApp, insertCertificateSubmission, setupSchedulingHarness } from "./testing";
 import { addBlackoutDate, cancelWindow, createOneOffWindow, createRecurrence, listWindows } from "./windows";
 
 const h = setupSchedulingHarness();
