@@ -6,7 +6,7 @@ import "reflect-metadata";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { certificates, closeDb, developerApps, getDb, submissions, users, type Database } from "@/lib/db";
 import { DEMO_API_TOKEN, seedDemo } from "@/lib/db/seed";
@@ -23,6 +23,7 @@ import { POST as createSubmission } from "./apps/[appId]/environments/[env]/subm
 import { GET as activeCertificate } from "./apps/[appId]/environments/[env]/certificate/route";
 import { GET as getSubmission } from "./submissions/[id]/route";
 import { GET as openapi } from "./openapi.json/route";
+import { POST as withdraw } from "./submissions/[id]/withdraw/route";
 
 const BASE = "http://localhost:3000";
 let dir: string;
@@ -33,6 +34,7 @@ let acmeCheckout: string;
 let chainPem: string;
 let reversedPem: string;
 let keyPem: string;
+let productionSubmissionId: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "certdesk-api-"));
@@ -187,6 +189,7 @@ describe("POST /api/v1/apps/{appId}/environments/{env}/submissions", () => {
     const created = (await first.json()) as { id: string; status: string; verdict: { verdict: string } };
     expect(created).toMatchObject({ status: "in_review", verdict: { verdict: "accepted" } });
     expect(first.headers.get("location")).toBe(`/api/v1/submissions/${created.id}`);
+    productionSubmissionId = created.id;
 
     const replay = await createSubmission(post(url, form([["files", chainPem, "chain.pem"]]), { "idempotency-key": "ci-run-1234-production" }), params({ appId: acmeCheckout, env: "production" }));
     expect(replay.status).toBe(200);
@@ -208,7 +211,8 @@ describe("POST /api/v1/apps/{appId}/environments/{env}/submissions", () => {
     expect(view.status).toBe("in_review");
     expect(view.certificates.map((c) => c.role)).toEqual(["leaf", "intermediate", "root"]);
 
-    // Another organisation's token: not found, never forbidden.
+    // Another organisation's token: not found, never forbidden; neither can it withdraw.
+    await problem(await withdraw(post(`/api/v1/submissions/${created.id}/withdraw`, "", {}, globexToken), params({ id: created.id })), 404, "not-found");
     await problem(await getSubmission(get(`/api/v1/submissions/${created.id}`, globexToken), params({ id: created.id })), 404, "not-found");
     await problem(await getSubmission(get(`/api/v1/submissions/not-a-uuid`), params({ id: "not-a-uuid" })), 404, "not-found");
   });
@@ -240,13 +244,30 @@ describe("POST /api/v1/apps/{appId}/environments/{env}/submissions", () => {
   });
 });
 
+describe("POST /api/v1/submissions/{id}/withdraw", () => {
+  it("withdraws a submission in review, after which a new upload is accepted; twice is a conflict", async () => {
+    const url = submissionsUrl(acmeCheckout, "stage");
+    const p = params({ appId: acmeCheckout, env: "stage" });
+    // Its own key: the API chain's key is already registered for mTLS (KEY_REUSED_ACROSS_PURPOSES).
+    const own = await acmeChain("api-withdraw");
+    const chainPem = own.leaf.pem + own.ica.pem + own.root.pem;
+    const created = (await (await createSubmission(post(url, form([["files", chainPem, "c.pem"], ["purpose", "signature"]])), p)).json()) as { id: string; status: string };
+    expect(created.status).toBe("in_review");
+    await problem(await createSubmission(post(url, form([["files", chainPem, "c.pem"], ["purpose", "signature"]])), p), 409, "conflict");
+    const response = await withdraw(post(`/api/v1/submissions/${created.id}/withdraw`, ""), params({ id: created.id }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ id: created.id, status: "withdrawn" });
+    await problem(await withdraw(post(`/api/v1/submissions/${created.id}/withdraw`, ""), params({ id: created.id })), 409, "conflict");
+    expect((await createSubmission(post(url, form([["files", chainPem, "c.pem"], ["purpose", "signature"]])), p)).status).toBe(201);
+  });
+});
+
 describe("GET /api/v1/apps/{appId}/environments/{env}/certificate", () => {
   it("is a 404 problem while nothing is active, then the active leaf and its chain; another organisation gets 404", async () => {
     const url = `/api/v1/apps/${acmeCheckout}/environments/production/certificate`;
     const p = params({ appId: acmeCheckout, env: "production" });
     await problem(await activeCertificate(get(url), p), 404, "not-found");
-    const [s] = await db.select({ id: submissions.id }).from(submissions).where(and(eq(submissions.appId, acmeCheckout), eq(submissions.status, "in_review")));
-    await db.update(certificates).set({ status: "active", activatedAt: new Date() }).where(eq(certificates.submissionId, s!.id));
+    await db.update(certificates).set({ status: "active", activatedAt: new Date() }).where(eq(certificates.submissionId, productionSubmissionId));
     const response = await activeCertificate(get(url), p);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { certificate: { role: string; status: string }; chain: unknown[] };
@@ -269,6 +290,7 @@ describe("GET /api/v1/openapi.json", () => {
       "/api/v1/apps/{appId}/environments/{env}/submissions",
       "/api/v1/preflight",
       "/api/v1/submissions/{id}",
+      "/api/v1/submissions/{id}/withdraw",
     ]);
     expect(doc.servers[0]!.url).toBe(BASE);
   });

@@ -124,6 +124,18 @@ export function openApiDocument(serverUrl: string) {
           responses: { "200": jsonBody("The submission.", ref("Submission")), ...commonErrors },
         },
       },
+      "/api/v1/submissions/{id}/withdraw": {
+        post: {
+          operationId: "withdrawSubmission",
+          summary: "Withdraw a submission in review (or discard a draft)",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: {
+            "200": jsonBody("Withdrawn.", { type: "object", properties: { id: { type: "string", format: "uuid" }, status: { type: "string", const: "withdrawn" } } }),
+            "409": problem("Not a draft or in review any more."),
+            ...commonErrors,
+          },
+        },
+      },
       "/api/v1/apps/{appId}/environments/{env}/certificate": {
         get: {
           operationId: "getActiveCertificate",
