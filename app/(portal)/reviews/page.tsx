@@ -28,6 +28,7 @@ export default async function ReviewsPage() {
                 <th scope="col">Kind</th>
                 <th scope="col">Leaf subject</th>
                 <th scope="col">Approvals needed</th>
+                <th scope="col">Review</th>
               </tr>
             </thead>
             <tbody>
@@ -46,6 +47,9 @@ export default async function ReviewsPage() {
                   <td>{s.kind === "csr" ? "CSR" : "Certificate chain"}</td>
                   <td className="mono">{s.leafSubject ?? "—"}</td>
                   <td>{s.approvalsRequired}</td>
+                  <td>
+                    <Link href={`/reviews/${s.id}`}>Review</Link>
+                  </td>
                 </tr>
               ))}
             </tbody>

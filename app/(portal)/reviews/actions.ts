@@ -1,0 +1,77 @@
+"use server";
+/** Thin server actions for reviewers: parse, call one lib/reviews function, map the outcome to form state. */
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/lib/db";
+import { requireApiUser } from "@/lib/auth/session";
+import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
+import { toPublicError } from "@/lib/auth/app-error";
+import { acknowledgeWarning } from "@/lib/reviews/acknowledge-warning";
+import { approveSubmission } from "@/lib/reviews/approve-submission";
+import { AlreadyDecidedError } from "@/lib/reviews/decide";
+import { rejectSubmission } from "@/lib/reviews/reject-submission";
+import { requestChanges } from "@/lib/reviews/request-changes";
+
+export type ReviewActionState = { ok?: string; error?: string; nonce?: number };
+
+const base = z.object({ submissionId: z.string().max(64), comment: z.string().max(8_000).optional() });
+const ackSchema = base.extend({ findingId: z.string().max(64) });
+
+async function context() {
+  const reviewer = await requireApiUser();
+  const h = await headers();
+  return { db: await getDb(), reviewer, meta: { ip: clientIpFrom(h), userAgent: userAgentFrom(h) } };
+}
+
+function field(form: FormData, name: string): string | undefined {
+  const value = form.get(name);
+  return typeof value === "string" ? value : undefined;
+}
+
+async function run(form: FormData, act: (c: Awaited<ReturnType<typeof context>>, input: z.infer<typeof base>) => Promise<string>): Promise<ReviewActionState> {
+  const parsed = base.safeParse({ submissionId: field(form, "submissionId"), comment: field(form, "comment") });
+  if (!parsed.success) return { error: "The form was incomplete; reload the page." };
+  try {
+    const ok = await act(await context(), parsed.data);
+    revalidatePath(`/reviews/${parsed.data.submissionId}`);
+    revalidatePath("/reviews");
+    return { ok, nonce: Date.now() };
+  } catch (error) {
+    // Someone else decided first: show the page as it now is, with the message saying who.
+    if (error instanceof AlreadyDecidedError) revalidatePath(`/reviews/${parsed.data.submissionId}`);
+    return { error: toPublicError(error).message };
+  }
+}
+
+export async function approveAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
+  return run(form, async ({ db, reviewer, meta }, input) => {
+    const result = await approveSubmission({ db }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment });
+    return result.status === "approved"
+      ? "Approved. The partner has been notified."
+      : `Your approval is recorded (${result.approvals} of ${result.approvalsRequired}); a different reviewer must approve too.`;
+  });
+}
+
+export async function requestChangesAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
+  return run(form, async ({ db, reviewer, meta }, input) => {
+    await requestChanges({ db }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment ?? "" });
+    return "Changes requested. The partner has been notified with your comment.";
+  });
+}
+
+export async function rejectAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
+  return run(form, async ({ db, reviewer, meta }, input) => {
+    await rejectSubmission({ db }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment ?? "" });
+    return "Rejected. The partner has been notified with your comment.";
+  });
+}
+
+export async function acknowledgeAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
+  const parsed = ackSchema.safeParse({ submissionId: field(form, "submissionId"), comment: field(form, "comment"), findingId: field(form, "findingId") });
+  if (!parsed.success) return { error: "The form was incomplete; reload the page." };
+  return run(form, async ({ db, reviewer, meta }) => {
+    const result = await acknowledgeWarning({ db }, { reviewer, meta, submissionId: parsed.data.submissionId, findingId: parsed.data.findingId, comment: parsed.data.comment ?? "" });
+    return `${result.code} acknowledged.`;
+  });
+}
