@@ -140,6 +140,21 @@ function label(node: Node, lower = false): string {
 
 const iso = (d: Date) => d.toISOString();
 
+const EKU_NAMES: Record<string, string> = {
+  "1.3.6.1.5.5.7.3.1": "TLS server authentication",
+  "1.3.6.1.5.5.7.3.2": "TLS client authentication",
+  "1.3.6.1.5.5.7.3.3": "code signing",
+  "1.3.6.1.5.5.7.3.4": "e-mail protection",
+  "1.3.6.1.5.5.7.3.8": "time stamping",
+  "1.3.6.1.5.5.7.3.9": "OCSP signing",
+  "2.5.29.37.0": "any purpose",
+};
+
+/** "TLS client authentication (1.3.6.1.5.5.7.3.2)": partners read names, scripts read OIDs. */
+function ekuList(oids: readonly string[]): string {
+  return oids.map((o) => (EKU_NAMES[o] ? `${EKU_NAMES[o]} (${o})` : o)).join(", ");
+}
+
 /**
  * Builds a path from `leaf` through `intermediates` to one of `trustAnchors` and validates it
  * at `at`. Returns every finding; never throws for bad certificates (unreadable ones become
@@ -470,7 +485,7 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
     const anyOk = opts.profile?.leafAnyEkuSatisfies ?? false;
     if (leafEku && !required.some((e) => leafEku.includes(e)) && !(anyOk && leafEku.includes(OID.anyExtendedKeyUsage))) {
       out.push(
-        finding("LEAF_EKU_CLIENT_AUTH", path[0], `The leaf certificate's extended key usage (${leafEku.join(", ") || "empty"}) does not include ${required.join(" or ")}.`, {
+        finding("LEAF_EKU_CLIENT_AUTH", path[0], `The leaf certificate's extended key usage (${ekuList(leafEku) || "empty"}) does not include ${required.map((o) => ekuList([o])).join(" or ")}.`, {
           fix: "Request a certificate with the required extended key usage (e.g. TLS Web Client Authentication, 1.3.6.1.5.5.7.3.2).",
         }),
       );
@@ -480,7 +495,7 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
       // Anchors included: a root that restricts its EKU restricts everything under it.
       const eku = node.cert.extendedKeyUsage;
       if (eku && !required.some((e) => eku.includes(e)) && !eku.includes(OID.anyExtendedKeyUsage)) {
-        out.push(finding("CHAIN_EKU", node, `${label(node)} restricts extended key usage to ${eku.join(", ")}, which excludes ${required.join(" or ")}.`));
+        out.push(finding("CHAIN_EKU", node, `${label(node)} restricts extended key usage to ${ekuList(eku)}, which excludes ${required.map((o) => ekuList([o])).join(" or ")}.`));
       }
     }
   }
