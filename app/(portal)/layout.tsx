@@ -3,6 +3,8 @@ import { requireUser } from "@/lib/auth/session";
 import { hasRole, homePathFor, type SessionUser } from "@/lib/auth/access";
 import { NavLinks, type NavItem } from "@/app/_components/nav-links";
 import { SignOutButton } from "@/app/_components/sign-out-button";
+import { getDb } from "@/lib/db";
+import { unreadCount } from "@/lib/notifications";
 
 // Every portal page depends on who is signed in; nothing here may be cached or prerendered.
 export const dynamic = "force-dynamic";
@@ -21,6 +23,7 @@ function navFor(user: SessionUser): NavItem[] {
       { href: "/admin/users", label: "Users" },
       { href: "/admin/programs", label: "Programs" },
       { href: "/admin/audit", label: "Audit" },
+      { href: "/admin/outbox", label: "Outbox" },
     );
   }
   return items;
@@ -29,6 +32,8 @@ function navFor(user: SessionUser): NavItem[] {
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const organisation = user.memberships[0]?.name;
+  const unread = await unreadCount(await getDb(), user.id);
+  const notificationsItem: NavItem = { href: "/notifications", label: unread ? `Notifications (${unread} unread)` : "Notifications" };
   return (
     <>
       <header className="site-header">
@@ -36,7 +41,7 @@ export default async function PortalLayout({ children }: { children: React.React
           <Link className="brand" href={homePathFor(user)}>
             Certdesk
           </Link>
-          <NavLinks items={navFor(user)} />
+          <NavLinks items={[...navFor(user), notificationsItem]} />
           <div className="account">
             <span>
               <span className="visually-hidden">Signed in as </span>

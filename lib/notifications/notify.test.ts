@@ -122,3 +122,18 @@ describe("e-mail", () => {
       expect(row!.sentAt).toBeInstanceOf(Date);
     }));
 });
+
+describe("outbox", () => {
+  it("lists rendered e-mails newest first, for the provider's admins only", () =>
+    t.current.rollback(async (db) => {
+      const { listOutboxEmails } = await import("./outbox");
+      const { loadSessionUser } = await import("@/lib/auth/access");
+      await notify(db, { userIds: [ids["partner@acme.test"]!], kind: "k", title: "first", body: "b", email: true, publicUrl });
+      await notify(db, { userIds: [ids["partner@acme.test"]!], kind: "k", title: "second", body: "b", email: true, publicUrl });
+      const admin = (await loadSessionUser(db, ids["admin@certdesk.test"]!))!;
+      const mails = await listOutboxEmails(db, { viewer: admin });
+      expect(mails.map((m) => m.subject)).toEqual(["Certdesk: second", "Certdesk: first"]);
+      const reviewer = (await loadSessionUser(db, ids["reviewer1@certdesk.test"]!))!;
+      await expect(listOutboxEmails(db, { viewer: reviewer })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }));
+});

@@ -6,7 +6,7 @@
  * are rendered into `email_outbox` in the same transaction and delivered afterwards
  * (lib/notifications/email.ts).
  */
-import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database, Role } from "@/lib/db";
 import { emailOutbox, memberships, notifications, organisations, users } from "@/lib/db";
 import { getConfig } from "@/lib/config";
@@ -57,12 +57,15 @@ export async function notify(tx: Database, input: NotifyInput): Promise<NotifyRe
   // Only same-origin paths are stored: a link is rendered as <a href>, and "javascript:" or
   // "//evil.example" there would be a stored XSS / open redirect.
   const link = input.link && input.link.startsWith("/") && !input.link.startsWith("//") ? input.link.slice(0, LIMITS.link) : null;
-  await tx.insert(notifications).values(recipients.map((r) => ({ userId: r.id, kind: input.kind, title, body, link })));
+  // clock_timestamp(), not the column default now(): now() is the transaction's start, so two
+  // notices of one transaction would tie and "newest first" would be a coin toss.
+  const createdAt = sql`clock_timestamp()`;
+  await tx.insert(notifications).values(recipients.map((r) => ({ userId: r.id, kind: input.kind, title, body, link, createdAt })));
   let emails = 0;
   if (input.email) {
     const publicUrl = input.publicUrl ?? getConfig().publicUrl;
     const rendered = recipients.map((r) => renderEmail({ to: r.email, recipientName: r.name, title, body, link, publicUrl }));
-    await tx.insert(emailOutbox).values(rendered);
+    await tx.insert(emailOutbox).values(rendered.map((m) => ({ ...m, createdAt })));
     emails = rendered.length;
   }
   return { recipients: recipients.length, emails };

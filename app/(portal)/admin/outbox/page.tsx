@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import { getDb } from "@/lib/db";
+import { getConfig } from "@/lib/config";
+import { requireRole } from "@/lib/auth/session";
+import { listOutboxEmails } from "@/lib/notifications";
+import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import styles from "./outbox.module.css";
+
+export const metadata: Metadata = { title: "E-mail outbox" };
+
+export default async function OutboxPage() {
+  const viewer = await requireRole("admin");
+  const emails = await listOutboxEmails(await getDb(), { viewer, limit: 200 });
+  const local = getConfig().email.kind === "outbox";
+  return (
+    <>
+      <PageHeader
+        title="E-mail outbox"
+        intro={
+          local
+            ? "Local mode sends no e-mail: every message Certdesk would send is kept here, rendered, newest first."
+            : "Every e-mail Certdesk queued, newest first, with when SES accepted it."
+        }
+      />
+      {emails.length === 0 ? (
+        <EmptyState title="No e-mails yet">
+          <p>Partners are e-mailed when a reviewer decides on their submissions.</p>
+        </EmptyState>
+      ) : (
+        <ol className={styles.list} aria-label="E-mails">
+          {emails.map((m) => (
+            <li key={m.id} className="card">
+              <h2>{m.subject}</h2>
+              <dl className="facts">
+                <dt>To</dt>
+                <dd>{m.to}</dd>
+                <dt>Queued</dt>
+                <dd>
+                  <DateTime value={m.createdAt} />
+                </dd>
+                <dt>Sent</dt>
+                <dd>{m.sentAt ? <DateTime value={m.sentAt} /> : local ? "kept in the outbox (local mode)" : "pending"}</dd>
+              </dl>
+              <pre className={styles.body}>{m.text}</pre>
+              {m.html ? (
+                <details>
+                  <summary>HTML version</summary>
+                  {/* sandbox="" : no scripts, no same-origin access, no navigation of this page. */}
+                  <iframe className={styles.frame} sandbox="" srcDoc={m.html} title={`HTML version of “${m.subject}”`} />
+                </details>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}
