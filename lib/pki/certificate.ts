@@ -117,7 +117,45 @@ export const OID = {
 } as const;
 
 const CERT_LABELS = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"];
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+/**
+ * PEM blocks of `text`, in order: `-----BEGIN L-----` … `-----END L-----`.
+ *
+ * A scanner rather than a back-referencing regex: on crafted text (thousands of BEGIN lines with
+ * no END) the regex retries every start against the whole rest of the input, which is quadratic
+ * and lets a 1 MiB upload hold a CPU for seconds. Here, once the END of a label is known to be
+ * absent after some point, later BEGINs of that label are skipped without searching again.
+ */
+function* scanPem(text: string): Generator<{ label: string; body: string }> {
+  // Per label, the next END marker at or after the scan position (-1: none left). Positions only
+  // move forward, so each END is searched for once and the scan stays linear.
+  const nextEnd = new Map<string, number>();
+  let at = 0;
+  for (;;) {
+    const begin = text.indexOf("-----BEGIN ", at);
+    if (begin < 0) return;
+    const labelStart = begin + 11;
+    const labelEnd = text.indexOf("-----", labelStart);
+    if (labelEnd < 0) return;
+    const label = text.slice(labelStart, labelEnd);
+    at = labelStart;
+    if (!/^[A-Z0-9 ]{1,64}$/.test(label)) continue;
+    const endMarker = `-----END ${label}-----`;
+    let end = nextEnd.get(label);
+    if (end === undefined || (end >= 0 && end < labelEnd)) {
+      end = text.indexOf(endMarker, labelEnd + 5);
+      nextEnd.set(label, end);
+    }
+    if (end < 0) continue;
+    // A truncated block pasted before a whole one: start again at the next BEGIN inside.
+    const inner = text.indexOf("-----BEGIN ", labelEnd);
+    if (inner >= 0 && inner < end) {
+      at = inner;
+      continue;
+    }
+    yield { label, body: text.slice(labelEnd + 5, end) };
+    at = end + endMarker.length;
+  }
+}
 
 /**
  * Decodes the first PEM block (with one of `labels`, or any) to DER; DER bytes pass through unchanged.
@@ -133,16 +171,15 @@ export function pemToDer(input: string | Uint8Array, labels?: readonly string[])
     return input;
   }
   // The first block with an accepted label: text, keys or other blocks may come before it.
-  let m: RegExpExecArray | null = null;
-  const re = new RegExp(PEM_RE.source, "g");
-  for (let x = re.exec(input); x; x = re.exec(input)) {
-    if (!labels || labels.includes(x[1]!)) {
-      m = x;
+  let block: { label: string; body: string } | undefined;
+  for (const b of scanPem(input)) {
+    if (!labels || labels.includes(b.label)) {
+      block = b;
       break;
     }
   }
-  if (!m) throw new CertificateParseError(labels ? `no PEM block labelled ${labels.join(" or ")}` : "not PEM: no -----BEGIN … ----- block");
-  const body = m[2]!.replace(/[\r\n\t ]+/g, "");
+  if (!block) throw new CertificateParseError(labels ? `no PEM block labelled ${labels.join(" or ")}` : "not PEM: no -----BEGIN … ----- block");
+  const body = block.body.replace(/[\r\n\t ]+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw new CertificateParseError("PEM body is not base64");
   return new Uint8Array(Buffer.from(body, "base64"));
 }
@@ -155,9 +192,8 @@ export function pemToDer(input: string | Uint8Array, labels?: readonly string[])
  */
 export function pemBlocks(text: string, labels: readonly string[]): Uint8Array[] {
   const out: Uint8Array[] = [];
-  const re = new RegExp(PEM_RE.source, "g");
-  for (const m of text.matchAll(re)) {
-    if (labels.includes(m[1]!)) out.push(new Uint8Array(Buffer.from(m[2]!.replace(/\s+/g, ""), "base64")));
+  for (const b of scanPem(text)) {
+    if (labels.includes(b.label)) out.push(new Uint8Array(Buffer.from(b.body.replace(/\s+/g, ""), "base64")));
   }
   return out;
 }

@@ -408,7 +408,10 @@ async function evaluateChain(ctx: ChainContext): Promise<{ leaf?: CertItem; corr
   const rules = program.rules;
 
   if (certs.length === 0) {
-    if (program.rules.submission.chain === "required") {
+    // When intake already refused the upload or could not read it, that error is the explanation;
+    // "no certificate found" on top of "a private key was in it" only buries it.
+    const explained = findings.some((f) => f.severity === "error");
+    if (program.rules.submission.chain === "required" && !explained) {
       findings.push(
         finding("CHAIN_NO_LEAF", "error", "No certificate was found in the upload; this program needs your client certificate chain.", {
           fix: "Upload one PEM file with the client (leaf) certificate first, then each issuer: cat client.pem intermediate.pem root.pem > client-chain.pem",
