@@ -12,7 +12,16 @@ export default async function SupportPage() {
   const approved = await loadApprovedForScheduling();
   return (
     <>
-      <PageHeader title="Enablements" intro="Approved certificates ready to be scheduled into an enablement window, longest-waiting first." />
+      <PageHeader title="Enablements" intro="Approved certificates ready to be scheduled into an enablement window, longest-waiting first.">
+        <p>
+          <Link className="button" href="/support/schedule">
+            Schedule certificates
+          </Link>{" "}
+          <Link className="button button--secondary" href="/support/windows">
+            Windows calendar
+          </Link>
+        </p>
+      </PageHeader>
       {approved.length === 0 ? (
         <EmptyState title="No approved certificates waiting">
           <p>Certificates appear here once reviewers have approved them.</p>

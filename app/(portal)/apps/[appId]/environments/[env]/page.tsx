@@ -6,6 +6,7 @@ import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
 import { loadEnvironmentDetail } from "@/app/_data/portal";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { ScheduleSummary } from "./schedule/_components/schedule-summary";
 
 type Params = { appId: string; env: string };
 
@@ -68,6 +69,8 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
           </p>
         ) : null}
       </section>
+
+      <ScheduleSummary user={await requireUser()} appId={app.id} environmentKey={environment.key} programId={app.programId} />
 
       <section aria-labelledby="certificates">
         <h2 id="certificates">Client certificates</h2>
