@@ -16,7 +16,7 @@ export type AcmeChain = { root: TestCert; ica: TestCert; leaf: TestCert; pem: st
 export const minted: TestCert[] = [];
 
 /** A self-signed chain Acme's "self-signed-allowed" app accepts today (a QWAC leaf: Acme has PSD2 roles). */
-export async function acmeChain(label: string): Promise<AcmeChain> {
+export async function acmeChain(label: string, options: { leafKeyBits?: 2048 | 4096 } = {}): Promise<AcmeChain> {
   const at = new Date();
   const root = await mintCertificate({ subject: `CN=Acme Payments ${label} Root CA, O=Acme Payments Ltd`, ca: true, at, keyLabel: `e2e:${label}:root` });
   const ica = await mintCertificate({ subject: `CN=Acme Payments ${label} Issuing CA, O=Acme Payments Ltd`, ca: true, issuer: root, at, keyLabel: `e2e:${label}:ica` });
@@ -25,6 +25,7 @@ export async function acmeChain(label: string): Promise<AcmeChain> {
     issuer: ica,
     at,
     keyLabel: `e2e:${label}:leaf`,
+    ...(options.leafKeyBits ? { keys: { algorithm: "RSA" as const, size: options.leafKeyBits } } : {}),
     extensions: [qcStatementsExtension({ roles: ["PSP_AI", "PSP_PI"], ncaName: "Financial Conduct Authority", ncaId: "GB-FCA" })],
   });
   minted.push(root, ica, leaf);

@@ -121,6 +121,53 @@ test("a zip holding the chain split over three files is assembled leaf → inter
   await expect(chainItems.nth(2)).toContainText("Acme Payments zipped Root CA");
 });
 
+test("a warning must be acknowledged before sending; the new upload replaces the unsent draft", async ({ page, request }) => {
+  const appId = await acmeCheckout(request);
+  // A 4096-bit leaf: KEY_SIZE_UNEXPECTED is a warning under this program.
+  const chain = await acmeChain("warned", { leafKeyBits: 4096 });
+  await signIn(page, "partner@acme.test");
+  await startUpload(page, appId, "stage");
+  await upload(page, [files.write("warned.pem", chain.pem)], "signature");
+  await expect(page.getByText("Accepted", { exact: true })).toBeVisible();
+  await expect(page.locator('[data-code="KEY_SIZE_UNEXPECTED"]')).toBeVisible();
+  const acknowledge = page.getByRole("checkbox", { name: /KEY_SIZE_UNEXPECTED/ });
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  // Not acknowledged: the form does not go out.
+  await expect(page.getByTestId("submission-status")).toHaveText("Draft");
+  await acknowledge.check();
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByTestId("submission-status")).toHaveText("In review");
+
+  // The zip's draft in the same slot was replaced, not kept beside it.
+  await page.goto(`/apps/${appId}/environments/stage`);
+  const rows = page.getByRole("row").filter({ hasText: "(signature)" });
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText("In review");
+});
+
+test("an upload over the size limit is stopped with a clear message before it is sent", async ({ page, request }) => {
+  const appId = await acmeCheckout(request);
+  await signIn(page, "partner@acme.test");
+  await startUpload(page, appId, "production");
+  await page.getByLabel("Choose files").setInputFiles([files.write("huge.pem", Buffer.alloc(2 * 1024 * 1024, 0x41))]);
+  await expect(page.getByRole("alert").filter({ hasText: "These files add up to" })).toContainText("at most 1.0 MiB can be uploaded");
+  await expect(page.getByRole("button", { name: "Upload and check" })).toBeDisabled();
+  // And the server says the same to anything that bypasses the page.
+  const origin = new URL(page.url()).origin;
+  const direct = await page.request.post(`/apps/${appId}/environments/production/submissions/upload`, {
+    headers: { origin },
+    multipart: { files: { name: "huge.pem", mimeType: "application/x-pem-file", buffer: Buffer.alloc(3 * 1024 * 1024, 0x41) } },
+  });
+  expect(direct.status()).toBe(413);
+  expect((await direct.json()).detail).toContain("A certificate chain is a few kilobytes");
+  // A cross-site form post (CSRF) is refused before anything is read.
+  const crossSite = await page.request.post(`/apps/${appId}/environments/production/submissions/upload`, {
+    headers: { origin: "https://evil.example" },
+    multipart: { files: { name: "c.pem", mimeType: "application/x-pem-file", buffer: Buffer.from("x") } },
+  });
+  expect(crossSite.status()).toBe(403);
+});
+
 test("a chain with its private key is refused with the exposure message, and nothing is stored", async ({ page, request }) => {
   const appId = await acmeCheckout(request);
   const chain = await acmeChain("keyed");
