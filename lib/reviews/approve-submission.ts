@@ -71,6 +71,9 @@ export async function approveSubmission(deps: ReviewDeps, input: ApproveInput): 
       }
       const status: SubmissionStatus = complete ? "approved" : "in_review";
       return {
+        // The partner's timeline reads "submission.approve" as the submission being approved;
+        // an approval that still waits for another reviewer is "review.approve".
+        action: complete ? "submission.approve" : "review.approve",
         result: { id: s.id, status, approvals, approvalsRequired: s.approvalsRequired },
         details: { approvals, approvalsRequired: s.approvalsRequired, status, acknowledgedWarnings: warnings.map((w) => w.code) },
       };

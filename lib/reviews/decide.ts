@@ -118,7 +118,8 @@ export async function runReviewAction<T>(
   input: ReviewActionInput & {
     action: string;
     validate?: () => void;
-    act: (ctx: ActContext) => Promise<{ result: T; details: Record<string, unknown>; targetType?: string; targetId?: string }>;
+    /** `action` overrides the success event's action (a partial approval is "review.approve"). */
+    act: (ctx: ActContext) => Promise<{ result: T; details: Record<string, unknown>; action?: string; targetType?: string; targetId?: string }>;
   },
 ): Promise<T> {
   const { db } = deps;
@@ -145,11 +146,11 @@ export async function runReviewAction<T>(
       const submission = { ...locked, organisationName: org?.name ?? "" };
       assertIndependent(input.reviewer, submission);
       if (locked.status !== "in_review") throw new AlreadyDecidedError(await currentState(tx, locked));
-      const { result, details, targetType, targetId } = await input.act({ tx, submission, now });
+      const { result, details, action, targetType, targetId } = await input.act({ tx, submission, now });
       await recordAudit(tx, {
         ...who,
         organisationId: locked.organisationId,
-        action: input.action,
+        action: action ?? input.action,
         targetType: targetType ?? "submission",
         targetId: targetId ?? locked.id,
         outcome: "success",

@@ -67,7 +67,9 @@ describe("four eyes", () => {
       expect(mails).toHaveLength(1);
       expect(mails[0]!.subject).toContain("Approved");
 
-      expect(await audits(db, "submission.approve", "success")).toHaveLength(2);
+      // One event per accepted decision: the first approval, then the one that approved the submission.
+      expect(await audits(db, "review.approve", "success")).toHaveLength(1);
+      expect(await audits(db, "submission.approve", "success")).toHaveLength(1);
       expect(await audits(db, "submission.approve", "refused")).toHaveLength(1);
       expect((await verifyAuditChain(db)).ok).toBe(true);
     }));

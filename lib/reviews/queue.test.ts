@@ -118,7 +118,7 @@ describe("getReview", () => {
       expect(changed).toMatchObject({ subject: false, issuer: true, key: true, keyAlgorithm: true, notAfter: true });
       expect(view.history.map((h) => h.status)).toEqual(["active"]);
       expect(view.approvals).toBe(1);
-      expect(view.audit.map((a) => a.action)).toEqual(["finding.acknowledge", "submission.approve"]);
+      expect(view.audit.map((a) => a.action)).toEqual(["finding.acknowledge", "review.approve"]);
       expect(view.cannotDecide).toBeNull();
       expect(view.approveBlockers).toEqual([]);
       expect(view.age).toEqual({ businessDays: 1, target: 2, badge: "on-track" });

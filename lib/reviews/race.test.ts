@@ -42,7 +42,7 @@ describe.skipIf(!SERVER)("concurrent decisions on a PostgreSQL server", () => {
     await pool?.close();
   });
 
-  const DECISION_ACTIONS = ["submission.approve", "submission.request-changes", "submission.reject"];
+  const DECISION_ACTIONS = ["review.approve", "submission.approve", "submission.request_changes", "submission.reject"];
 
   async function outcomes(db: Database, id: string) {
     const events = await db

@@ -12,7 +12,7 @@ export async function requestChanges(deps: ReviewDeps, input: RequestChangesInpu
   let comment = "";
   return runReviewAction(deps, {
     ...input,
-    action: "submission.request-changes",
+    action: "submission.request_changes",
     validate: () => {
       comment = requireComment(input.comment, "request changes");
     },
