@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { createTokenAction, revokeTokenAction, type TokenState } from "./actions";
+import styles from "./tokens.module.css";
 
 export function CreateTokenForm() {
   const [state, action, pending] = useActionState<TokenState, FormData>(createTokenAction, {});
@@ -14,16 +15,16 @@ export function CreateTokenForm() {
         {pending ? "Creating…" : "Create token"}
       </button>
       {state.error ? (
-        <p className="alert alert--error" role="alert">
+        <p className={`alert alert--error ${styles.created}`} role="alert">
           {state.error}
         </p>
       ) : null}
       {state.token ? (
-        <div className="alert alert--info" role="status">
+        <div className={`alert alert--info ${styles.created}`} role="status">
           <p>
             <strong>Copy the token “{state.name}” now.</strong> It is shown only this once; Certdesk keeps only a hash of it.
           </p>
-          <p className="mono" data-testid="new-token">
+          <p className={`mono ${styles.token}`} data-testid="new-token">
             {state.token}
           </p>
         </div>

@@ -139,6 +139,9 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
             </li>
           ))}
         </ol>
+        {view.status === "draft" ? <p className="meta">Not sent for review yet.</p> : null}
+        {view.status === "withdrawn" ? <p className="meta">Withdrawn by the partner.</p> : null}
+        {view.status === "rejected" ? <p className="meta">Rejected by the reviewers.</p> : null}
         {view.timeline.length ? (
           <ul className="plain-list">
             {view.timeline.map((e, i) => (

@@ -139,7 +139,7 @@ export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles }: Pr
 
       <div className="field">
         <label htmlFor="purpose">Purpose</label>
-        <select id="purpose" name="purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)}>
+        <select id="purpose" name="purpose" className={styles.select} value={purpose} onChange={(e) => setPurpose(e.target.value)}>
           <option value="mtls">mTLS client authentication</option>
           <option value="signature">Message signature</option>
         </select>
