@@ -101,19 +101,19 @@ export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles }: Pr
         <p id="upload-help">
           Drop the certificate chain here (PEM, DER or PKCS#7, one or several files), one .zip holding it, or a CSR. Never include a private key.
         </p>
-        <label className="button button--secondary" htmlFor="files">
-          Choose files
-        </label>
         <input
           ref={input}
           id="files"
           name="files"
           type="file"
           multiple
-          className="visually-hidden"
+          className={`visually-hidden ${styles.fileInput}`}
           accept=".pem,.crt,.cer,.der,.p7b,.p7c,.csr,.req,.zip,.txt"
           onChange={(e) => choose(e.target.files)}
         />
+        <label className={`button button--secondary ${styles.chooseLabel}`} htmlFor="files">
+          Choose files
+        </label>
       </div>
 
       {files.length > 0 ? (
