@@ -243,6 +243,15 @@ describe("submit, withdraw, and the one-open-submission rule", () => {
     await withdrawSubmission(deps, { actor: asUser(users.acme), submissionId: created.submission.id });
     const after = await createSubmission(deps, { actor: asUser(users.acme), appId: apps.acmeCheckout, environmentKey: "stage", files: [pemFile("c.pem", other.leaf, other.ica, other.root)] });
     expect(after.outcome).toBe("created");
+    if (after.outcome !== "created") return;
+
+    // Reviewers ask for changes (issue 5 sets this status); the next upload answers that submission.
+    await submitForReview(deps, { actor: asUser(users.acme), submissionId: after.submission.id, acknowledgedFindingIds: [] });
+    await db.update(submissions).set({ status: "changes_requested" }).where(eq(submissions.id, after.submission.id));
+    const answer = await createSubmission(deps, { actor: asUser(users.acme), appId: apps.acmeCheckout, environmentKey: "stage", files: [pemFile("c.pem", chain.leaf, chain.ica, chain.root)] });
+    if (answer.outcome !== "created") throw new Error("not created");
+    const [answerRow] = await db.select({ supersedesId: submissions.supersedesId }).from(submissions).where(eq(submissions.id, answer.submission.id));
+    expect(answerRow!.supersedesId).toBe(after.submission.id);
   });
 
   it("refuses sending a draft whose verdict has errors", async () => {

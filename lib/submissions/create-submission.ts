@@ -4,7 +4,7 @@
  * rows + audit event). Used by the portal (a draft) and the partner API (sent for review).
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/lib/db";
 import { certificates, findings as findingsTable, submissionFiles, submissions, type SubmissionStatus } from "@/lib/db";
@@ -182,6 +182,13 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
       await lockSlot(tx, { appId: scope.appId, environmentId: scope.environmentId, purpose });
       await assertSlotOpen(tx, { ...scope, purpose });
       replaced = await deleteDrafts(tx, { ...scope, purpose });
+      // The upload answers the reviewers' latest "changes requested" for this slot, if any.
+      const [answered] = await tx
+        .select({ id: submissions.id })
+        .from(submissions)
+        .where(and(eq(submissions.appId, scope.appId), eq(submissions.environmentId, scope.environmentId), eq(submissions.purpose, purpose), eq(submissions.status, "changes_requested")))
+        .orderBy(desc(submissions.updatedAt))
+        .limit(1);
       await tx.insert(submissions).values({
         id: submissionId,
         organisationId: scope.organisationId,
@@ -195,6 +202,7 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
         programVersion: target.program.version,
         createdBy: input.actor.kind === "user" ? input.actor.user.id : input.actor.principal.createdBy,
         idempotencyKey: key ?? null,
+        supersedesId: answered?.id ?? null,
         approvalsRequired: approvalsRequired(target.program, target.environment.key),
         leafFingerprint: subject.fingerprintSha256 ?? null,
         leafSpkiSha256: subject.spkiSha256 ?? null,
