@@ -102,6 +102,22 @@ describe("createSubmission: upload → verdict → encrypted files + rows in one
     expect(await objectKeys()).toEqual(keysAfterFirst);
   });
 
+  it("two concurrent requests with the same idempotency key (a double click) make one submission", async () => {
+    const { db, storage, now, users, apps } = h.current;
+    const chain = await acmeChain("double-click");
+    const input = { actor: asUser(users.acme), appId: apps.acmeTreasury, environmentKey: "production", purpose: "signature", files: [pemFile("c.pem", chain.leaf, chain.ica, chain.root)], idempotencyKey: "double-click-0001" };
+    const keysBefore = await objectKeys();
+    const [a, b] = await Promise.all([createSubmission({ db, storage, now }, input), createSubmission({ db, storage, now }, input)]);
+    const ids = [a, b].map((r) => (r.outcome === "created" || r.outcome === "existing" ? r.submission.id : null));
+    expect(ids[0]).not.toBeNull();
+    expect(ids[0]).toBe(ids[1]);
+    expect([a.outcome, b.outcome].sort()).toEqual(["created", "existing"]);
+    const rows = await db.select({ id: submissions.id }).from(submissions).where(eq(submissions.idempotencyKey, "double-click-0001"));
+    expect(rows).toHaveLength(1);
+    // The loser's objects were removed: only the winner's two files were added.
+    expect((await objectKeys()).length).toBe(keysBefore.length + 2);
+  });
+
   it("a new upload replaces an unsent draft: the old rows and objects are gone", async () => {
     const { db, storage, now, users, apps } = h.current;
     const a = await acmeChain("draft-a");

@@ -180,6 +180,12 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
   try {
     await db.transaction(async (tx) => {
       await lockSlot(tx, { appId: scope.appId, environmentId: scope.environmentId, purpose });
+      if (key) {
+        // Checked again under the lock: a concurrent twin (double click) may have committed meanwhile,
+        // and replacing its draft would leave two "created" answers for one key.
+        const twin = await findByIdempotencyKey(tx, scope.organisationId, key);
+        if (twin) throw new ReplayInstead(twin);
+      }
       await assertSlotOpen(tx, { ...scope, purpose });
       replaced = await deleteDrafts(tx, { ...scope, purpose });
       // The upload answers the reviewers' latest "changes requested" for this slot, if any.
@@ -248,6 +254,7 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
     });
   } catch (error) {
     await deleteObjects(storage, written.map((w) => w.objectKey));
+    if (error instanceof ReplayInstead) return replay(db, error.existing, scope);
     if (key && uniqueViolation(error)) {
       // Two requests with the same key raced; the other one won. Answer with its submission.
       const existing = await findByIdempotencyKey(db, scope.organisationId, key);
@@ -261,9 +268,18 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
   return { outcome: "created", submission: { id: submissionId, status }, verdict, ...(replaced ? { replacedDraftId: replaced.id } : {}) };
 }
 
+type ExistingSubmission = { id: string; status: SubmissionStatus; verdict: "accepted" | "rejected"; appId: string; environmentId: string };
+
+/** Aborts the transaction when the idempotency key turned out to be taken by a concurrent request. */
+class ReplayInstead extends Error {
+  constructor(readonly existing: ExistingSubmission) {
+    super("idempotent replay");
+  }
+}
+
 async function replay(
   db: Database,
-  existing: { id: string; status: SubmissionStatus; verdict: "accepted" | "rejected"; appId: string; environmentId: string },
+  existing: ExistingSubmission,
   scope: { appId: string; environmentId: string },
 ): Promise<CreateSubmissionResult> {
   if (existing.appId !== scope.appId || existing.environmentId !== scope.environmentId) {
