@@ -2,6 +2,7 @@ import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, certificates, findings, submissionFiles, submissions } from "@/lib/db";
 import { AppError } from "@/lib/auth/app-error";
+import { recordAudit } from "@/lib/audit";
 import type { Storage } from "@/lib/storage";
 import { mintCertificate } from "@/lib/pki/testing/factory";
 import { acmeChain, asUser, pemFile, rawStoredFiles, setupHarness } from "./testing";
@@ -252,8 +253,11 @@ describe("submit, withdraw, and the one-open-submission rule", () => {
     expect(blocked.code).toBe("CONFLICT");
     expect(blocked.message).toContain("Withdraw it first");
 
+    // Scheduling's events name the submission in their details (lib/scheduling); they join the timeline too.
+    await recordAudit(db, { action: "enablement.schedule", targetType: "enablement", targetId: crypto.randomUUID(), outcome: "success", details: { submissionId: created.submission.id } });
+    await recordAudit(db, { action: "enablement.schedule", targetType: "enablement", targetId: crypto.randomUUID(), outcome: "success", details: { submissionId: crypto.randomUUID() } });
     const view = await getSubmission({ db }, { actor: asUser(users.acme), submissionId: created.submission.id });
-    expect(view.timeline.map((e) => e.label)).toEqual(["Uploaded", "Sent for review"]);
+    expect(view.timeline.map((e) => e.label)).toEqual(["Uploaded", "Sent for review", "Enablement scheduled"]);
     expect(view.stages.find((s) => s.stage === "in_review")?.state).toBe("current");
 
     await withdrawSubmission(deps, { actor: asUser(users.acme), submissionId: created.submission.id });

@@ -3,7 +3,7 @@
  * files (metadata only: contents go through download-file, authorised and audited),
  * certificate metadata and reviewers' comments.
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { SubmissionStatus } from "@/lib/db";
 import { auditEvents, certificates, findings, reviews, submissionFiles, users } from "@/lib/db";
 import type { Actor } from "./actor";
@@ -37,6 +37,11 @@ const EVENT_LABELS: Record<string, string> = {
   "submission.activate": "Active",
   "submission.retire": "Retired",
   "submission.revoke": "Revoked",
+  "enablement.schedule": "Enablement scheduled",
+  "enablement.activate": "Active on the gateway",
+  "certificate.revoke": "Revoked",
+  "certificate.retire": "Retired",
+  "certificate.expire": "Expired",
   "review.approve": "Approved by a reviewer",
   "review.request_changes": "Changes requested by a reviewer",
   "review.reject": "Rejected by a reviewer",
@@ -119,7 +124,14 @@ export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { a
     db
       .select({ seq: auditEvents.seq, at: auditEvents.at, action: auditEvents.action, actorEmail: auditEvents.actorEmail })
       .from(auditEvents)
-      .where(and(eq(auditEvents.targetType, "submission"), eq(auditEvents.targetId, s.id), eq(auditEvents.outcome, "success"), inArray(auditEvents.action, Object.keys(EVENT_LABELS))))
+      .where(
+        and(
+          // Scheduling events target the enablement and name the submission in their details (lib/scheduling).
+          or(and(eq(auditEvents.targetType, "submission"), eq(auditEvents.targetId, s.id)), and(eq(auditEvents.targetType, "enablement"), sql`${auditEvents.details}->>'submissionId' = ${s.id}`)),
+          eq(auditEvents.outcome, "success"),
+          inArray(auditEvents.action, Object.keys(EVENT_LABELS)),
+        ),
+      )
       .orderBy(asc(auditEvents.seq)),
   ]);
   const severityOrder = { error: 0, warning: 1, info: 2 } as const;
