@@ -52,7 +52,7 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
         {ready.length === 0 ? (
           <EmptyState title="No approved certificates waiting" />
         ) : (
-          <TableRegion label="Ready to schedule">
+          <TableRegion label="Ready to schedule table">
             <table>
               <thead>
                 <tr>
@@ -115,7 +115,7 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
         {scheduled.length === 0 ? (
           <EmptyState title="Nothing booked" />
         ) : (
-          <TableRegion label="Booked enablements">
+          <TableRegion label="Booked enablements table">
             <table>
               <thead>
                 <tr>

@@ -11,6 +11,18 @@ import { COMMON_ZONES, viewerZone } from "../_components/zone";
 export const metadata: Metadata = { title: "Enablement windows" };
 
 const WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
+/** "1 Dec": the day number, with the month when it is not the one on show (or in week view). */
+function dayLabel(day: string, showMonth: boolean): string {
+  const d = Number(day.slice(8));
+  return showMonth ? `${d} ${MONTH_NAMES[Number(day.slice(5, 7)) - 1]}` : String(d);
+}
+
+/** "10:00" of an instant in the zone (formatInZone reads "Tue 1 Dec 2026 10:00 Europe/Vilnius"). */
+function clock(at: Date, tz: string): string {
+  return formatInZone(at, tz).split(" ")[4] ?? "";
+}
 
 function addDays(date: string, days: number): string {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
@@ -127,13 +139,13 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
                   <tr key={week[0]}>
                     {week.map((day) => (
                       <td key={day} aria-label={day} className={day === today ? "calendar-today" : undefined}>
-                        <div className="calendar-day">{day.slice(8)}{view === "month" && day.slice(0, 7) !== anchor.slice(0, 7) ? ` ${day.slice(5, 7)}` : ""}</div>
+                        <div className="calendar-day">{dayLabel(day, view === "week" || day.slice(0, 7) !== anchor.slice(0, 7))}</div>
                         {blackoutOn.has(day) ? <div className="tag">Blackout: {blackoutOn.get(day)}</div> : null}
                         <ul className="plain-list">
                           {(byDay.get(day) ?? []).map((w) => (
                             <li key={w.id}>
                               <span className={w.status === "cancelled" ? "calendar-cancelled" : undefined}>
-                                {formatInZone(w.startsAt, tz).split(" ").slice(4, 5).join("")}–{formatInZone(w.endsAt, tz).split(" ").slice(4, 5).join("")}
+                                {clock(w.startsAt, tz)}–{clock(w.endsAt, tz)}
                               </span>{" "}
                               <span>
                                 {w.booked}/{w.capacity} · {w.status}
