@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, certificates, findings, submissionFiles, submissions } from "@/lib/db";
@@ -163,6 +165,18 @@ describe("createSubmission: upload → verdict → encrypted files + rows in one
     const stored = JSON.stringify(events[0]);
     expect(stored).not.toContain("PRIVATE KEY");
     expect(stored).not.toContain(Buffer.from(pkcs8).toString("base64").slice(40, 80));
+  });
+
+  it("refuses an unsafe archive unopened: nothing stored, an upload.refused audit event", async () => {
+    const { db, storage, now, users, apps } = h.current;
+    const bytes = new Uint8Array(await readFile(path.resolve(process.cwd(), "../shared/testdata/zips/generated/traversal-variants.zip")));
+    const keysBefore = await objectKeys();
+    const result = await createSubmission({ db, storage, now }, { actor: asUser(users.acme), appId: apps.acmeCheckout, environmentKey: "stage", files: [{ name: "chain.zip", bytes }] });
+    expect(result.outcome).toBe("refused");
+    expect(result.verdict.findings.map((f) => f.code)).toContain("ARCHIVE_UNSAFE");
+    expect(await objectKeys()).toEqual(keysBefore);
+    const events = await db.select().from(auditEvents).where(eq(auditEvents.action, "upload.refused"));
+    expect(events.at(-1)).toMatchObject({ outcome: "refused", organisationId: h.current.acmeOrgId });
   });
 
   it("an upload sent for review at once (the API) with errors is refused and stores nothing", async () => {
