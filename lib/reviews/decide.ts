@@ -75,6 +75,35 @@ export function alreadyDecidedMessage(c: CurrentState): string {
   }
 }
 
+/** The page's line for a submission no longer in review: "Changes requested by Rita Reviewer at … UTC." */
+export function decisionSummary(c: CurrentState): string {
+  const by = names(c.decidedBy);
+  const when = c.decidedAt ? ` at ${c.decidedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
+  switch (c.status) {
+    case "approved":
+      return `Approved by ${by}${when}. Nothing is left to decide.`;
+    case "scheduled":
+    case "active":
+    case "retired":
+    case "revoked":
+      return `Approved by ${by}${when}, now ${c.status}. Nothing is left to decide.`;
+    case "changes_requested":
+      return `Changes requested by ${by}${when}. The partner's corrected upload will arrive as a new submission.`;
+    case "rejected":
+      return `Rejected by ${by}${when}. Nothing is left to decide.`;
+    case "withdrawn":
+      return "Withdrawn by the partner. Nothing is left to decide.";
+    case "draft":
+      return "A draft the partner has not sent for review yet.";
+    case "in_review":
+      return `In review: ${c.approvals} of ${c.approvalsRequired} approvals.`;
+    default: {
+      const never: never = c.status;
+      throw new Error(`unknown status ${String(never)}`);
+    }
+  }
+}
+
 /** The decision(s) that led to the current status, with reviewer names. */
 export async function currentState(db: Database, s: { id: string; status: SubmissionStatus; decidedAt: Date | null; approvalsRequired: number }): Promise<CurrentState> {
   const rows = await db

@@ -22,6 +22,7 @@ import { AppError, isAppError } from "@/lib/auth/app-error";
 import type { SessionUser } from "@/lib/auth/access";
 import { ageBadge, businessDaysBetween, type AgeBadge } from "./business-days";
 import { reviewTargets } from "./programs";
+import { currentState, decisionSummary } from "./decide";
 import { assertCanReadReviews, assertIndependent, assertReviewer } from "./reviewer";
 
 export type ChainCertificate = {
@@ -229,7 +230,7 @@ export async function getReview(db: Database, input: { viewer: SessionUser; subm
   try {
     assertReviewer(input.viewer);
     assertIndependent(input.viewer, { createdBy: sub.createdBy, organisationId: sub.organisationId, organisationName: s.organisationName });
-    if (sub.status !== "in_review") cannotDecide = `This submission is ${sub.status.replace("_", " ")}; there is nothing to decide.`;
+    if (sub.status !== "in_review") cannotDecide = decisionSummary(await currentState(db, sub));
   } catch (error) {
     if (!isAppError(error)) throw error;
     cannotDecide = error.message;

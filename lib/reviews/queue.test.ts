@@ -146,7 +146,7 @@ describe("getReview", () => {
       expect(view.supersedes).toMatchObject({ id: first.id, status: "changes_requested", requested: { comment: "Put the company name in the CN.", reviewerName: "Rita Reviewer" } });
       const old = await getReview(db, { viewer: f.users.reviewer2, submissionId: first.id, now: NOW });
       expect(old.supersededBy.map((x) => x.id)).toEqual([second.id]);
-      expect(old.cannotDecide).toMatch(/changes requested; there is nothing to decide/);
+      expect(old.cannotDecide).toMatch(/^Changes requested by Rita Reviewer at \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
       const [row] = await db.select().from(submissions).where(eq(submissions.id, second.id));
       expect(row!.supersedesId).toBe(first.id);
     }));

@@ -1,0 +1,121 @@
+/**
+ * The review journey in real Chromium: a partner submits for production, a reviewer asks
+ * for changes, the partner resubmits, two different reviewers approve (the same reviewer's
+ * second approval is refused), and the partner sees "Approved" and the notification.
+ * Serial: each step builds on the one before.
+ */
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { signIn } from "../helpers/auth";
+import { acmeChain, TempFiles } from "../submissions/material";
+
+const files = new TempFiles();
+const state: { appId?: string; first?: string; second?: string } = {};
+
+test.describe.configure({ mode: "serial" });
+test.afterAll(() => files.remove());
+
+async function as(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** The demo app's id, through the partner API as a partner's script would read it. */
+async function acmeCheckout(request: APIRequestContext): Promise<string> {
+  if (!state.appId) {
+    const response = await request.get("/api/v1/apps", { headers: { authorization: "Bearer certdesk_demo_acme" } });
+    expect(response.status()).toBe(200);
+    const { apps } = (await response.json()) as { apps: { id: string; name: string }[] };
+    state.appId = apps.find((a) => a.name === "Acme Checkout")!.id;
+  }
+  return state.appId;
+}
+
+/** Uploads a fresh chain to Acme Checkout → Production and sends it for review; returns the submission id. */
+async function submitChain(page: Page, label: string): Promise<string> {
+  await page.goto(`/apps/${state.appId}/environments/production`);
+  await page.getByRole("link", { name: "New submission" }).click();
+  const chain = await acmeChain(label);
+  await page.getByLabel("Choose files").setInputFiles([files.write(`${label}.pem`, chain.pem)]);
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await expect(page.getByText("Accepted", { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByTestId("submission-status")).toHaveText("In review");
+  return page.url().split("/").pop()!;
+}
+
+async function openReview(page: Page, submissionId: string): Promise<void> {
+  await page.goto("/reviews");
+  await page.locator(`a[href="/reviews/${submissionId}"]`).first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Acme Checkout — Production" })).toBeVisible();
+}
+
+test("a partner submits a chain for production", async ({ browser, request }) => {
+  await acmeCheckout(request);
+  const partner = await as(browser, "partner@acme.test");
+  state.first = await submitChain(partner, "review-first");
+});
+
+test("a reviewer requests changes; a comment is required", async ({ browser }) => {
+  const reviewer = await as(browser, "reviewer1@certdesk.test");
+  await openReview(reviewer, state.first!);
+  await expect(reviewer.getByText("0 of 2 (by different reviewers)")).toBeVisible();
+  const form = reviewer.getByRole("form", { name: "Request changes" });
+  // The comment is required: the browser keeps the form from going out without one.
+  await form.getByRole("button", { name: "Request changes" }).click();
+  await expect(form.getByRole("textbox")).toHaveJSProperty("validity.valueMissing", true);
+  await form.getByRole("textbox").fill("Please use the new issuing CA and send the full chain again.");
+  await form.getByRole("button", { name: "Request changes" }).click();
+  // The page redraws with the decision in place of the forms.
+  const decision = reviewer.getByRole("region", { name: "Decision" });
+  await expect(decision).toContainText("Changes requested by Rita Reviewer");
+  await expect(decision.getByRole("button")).toHaveCount(0);
+});
+
+test("the partner is notified and resubmits", async ({ browser }) => {
+  const partner = await as(browser, "partner@acme.test");
+  await expect(partner.getByRole("link", { name: /Notifications \(1 unread\)/ })).toBeVisible();
+  await partner.getByRole("link", { name: /Notifications/ }).click();
+  await expect(partner.getByRole("heading", { name: /Changes requested: Acme Checkout — Production/ })).toBeVisible();
+  await expect(partner.getByText("Please use the new issuing CA and send the full chain again.")).toBeVisible();
+  await partner.getByRole("button", { name: "Mark all read" }).click();
+  await expect(partner.getByRole("link", { name: "Notifications", exact: true })).toBeVisible();
+  state.second = await submitChain(partner, "review-second");
+});
+
+test("two different reviewers approve for production; the same reviewer's second approval is refused", async ({ browser }) => {
+  const first = await as(browser, "reviewer1@certdesk.test");
+  await openReview(first, state.second!);
+  await first.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await expect(first.getByText("Your approval is recorded (1 of 2); a different reviewer must approve too.")).toBeVisible();
+
+  await first.reload();
+  await expect(first.getByText("1 of 2 (by different reviewers)")).toBeVisible();
+  await first.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await expect(first.getByRole("form", { name: "Approve" }).getByRole("alert")).toContainText("You already approved this submission; the next approval must come from a different reviewer");
+
+  const second = await as(browser, "reviewer2@certdesk.test");
+  await openReview(second, state.second!);
+  await second.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await expect(second.getByRole("region", { name: "Decision" })).toContainText(/Approved by (Rita Reviewer and Ravi Reviewer|Ravi Reviewer and Rita Reviewer)/);
+  await expect(second.getByText("2 of 2 (by different reviewers)")).toBeVisible();
+});
+
+test("the partner sees the submission approved and the notification", async ({ browser }) => {
+  const partner = await as(browser, "partner@acme.test");
+  await partner.goto(`/apps/${state.appId}/environments/production/submissions/${state.second}`);
+  await expect(partner.getByTestId("submission-status")).toHaveText(/^Approved/);
+  await partner.getByRole("link", { name: /Notifications \(1 unread\)/ }).click();
+  await expect(partner.getByRole("heading", { name: /Approved: Acme Checkout — Production/ })).toBeVisible();
+  await partner.getByRole("button", { name: "Mark all read" }).click();
+  await expect(partner.getByRole("link", { name: "Notifications", exact: true })).toBeVisible();
+});
+
+test("the e-mails to the partner are in the admin outbox", async ({ browser }) => {
+  const admin = await as(browser, "admin@certdesk.test");
+  await admin.goto("/admin/outbox");
+  const mails = admin.getByRole("list", { name: "E-mails" }).getByRole("listitem");
+  await expect(mails.filter({ hasText: "Certdesk: Approved: Acme Checkout — Production" })).toHaveCount(1);
+  await expect(mails.filter({ hasText: "Certdesk: Changes requested: Acme Checkout — Production" })).toHaveCount(1);
+});
