@@ -168,6 +168,25 @@ describe.runIf(process.env.TEST_DATABASE_URL)("two activation runs at once on a 
   });
 });
 
+describe.runIf(process.env.TEST_DATABASE_URL)("a revocation racing the activation on a PostgreSQL server", () => {
+  it("neither deadlocks nor leaves the revoked certificate trusted, whichever commits first", async () => {
+    const r = await rotation();
+    const at = new Date(WINDOW.getTime() + 60_000);
+    await r.run(new Date(WINDOW.getTime() - 60_000));
+    const [run, revoke] = await Promise.allSettled([
+      r.run(at),
+      revokeCertificate({ db: h.current.db, storage: h.current.storage }, { actor: asUser(h.current.users.acme), now: at, submissionId: r.next.submissionId, reason: "key-compromise" }),
+    ]);
+    expect(run.status).toBe("fulfilled");
+    expect(revoke.status).toBe("fulfilled");
+    expect(await r.statusOf(r.next.submissionId)).toBe("revoked");
+    await r.run(new Date(at.getTime() + 60_000));
+    const store = await readPublishedTruststore(h.current.storage, r.scope);
+    expect(store!.clients.apps.flatMap((a) => a.clients.map((c) => c.subject))).not.toContain(r.fresh.subject);
+    expect(store!.pem).not.toContain(r.fresh.pem.trim());
+  });
+});
+
 describe.skipIf(process.env.TEST_DATABASE_URL)("two activation runs at once (PGlite)", () => {
   it.skip("needs a PostgreSQL server: set TEST_DATABASE_URL (bash scripts/pg-server.sh start) to test real lock contention", () => undefined);
 });

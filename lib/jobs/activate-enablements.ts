@@ -122,7 +122,10 @@ async function activateNext(db: Database, now: Date, touched: Touched): Promise<
     if (!id) return null;
     const [e] = await tx.select().from(enablements).where(eq(enablements.id, id));
     const [window] = e!.windowId ? await tx.select().from(enablementWindows).where(eq(enablementWindows.id, e!.windowId)) : [];
-    const s = await loadSchedulable(tx, e!.submissionId);
+    // Lock order everywhere: enablement, then submission (revocation takes them in the same
+    // order), so a revocation racing this activation waits instead of deadlocking.
+    const [locked] = await tx.select({ status: submissions.status }).from(submissions).where(eq(submissions.id, e!.submissionId)).for("update");
+    const s = { ...(await loadSchedulable(tx, e!.submissionId)), submissionStatus: locked?.status ?? "withdrawn" };
     const scope = { programId: s.programId, environmentKey: s.environmentKey };
     const settings = await loadSchedulingSettings(tx, s.programId);
 

@@ -58,7 +58,9 @@ export async function revokeCertificate(
   let outcome: { revokedCertificates: number; cancelledEnablements: number };
   try {
     outcome = await db.transaction(async (tx) => {
-      // Locks the submission: a concurrent activation of the same certificate waits, then sees "revoked".
+      // Locks its scheduled enablements, then the submission — the activation job's order — so a
+      // concurrent activation of the same certificate either finishes first or waits and sees "revoked".
+      await tx.select({ id: enablements.id }).from(enablements).where(and(eq(enablements.submissionId, s.submissionId), eq(enablements.status, "scheduled"))).for("update");
       const [locked] = await tx.select({ status: submissions.status }).from(submissions).where(eq(submissions.id, s.submissionId)).for("update");
       const status = locked?.status ?? s.submissionStatus;
       if (!(REVOCABLE as readonly string[]).includes(status)) {
