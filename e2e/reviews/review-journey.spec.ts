@@ -87,6 +87,8 @@ test("the partner is notified and resubmits", async ({ browser }) => {
 test("two different reviewers approve for production; the same reviewer's second approval is refused", async ({ browser }) => {
   const first = await as(browser, "reviewer1@certdesk.test");
   await openReview(first, state.second!);
+  // The resubmission links to the submission it answers, with what was asked.
+  await expect(first.getByText(/This answers an earlier submission/)).toContainText("Please use the new issuing CA and send the full chain again.");
   await first.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
   await expect(first.getByText("Your approval is recorded (1 of 2); a different reviewer must approve too.")).toBeVisible();
 

@@ -1,6 +1,6 @@
 /**
  * Request changes: the partner must upload a corrected chain or CSR; that new submission
- * links back to this one (`supersedesId`, see ./resubmission.ts). A comment is required.
+ * links back to this one (`supersedesId`, set by lib/submissions/create-submission). A comment is required.
  */
 import { reviews, type SubmissionStatus } from "@/lib/db";
 import { announceDecision } from "./announce";
