@@ -22,8 +22,8 @@ const windowDate = startsAt.toISOString().slice(0, 10);
 test.describe.configure({ mode: "serial" });
 test.afterAll(() => files.remove());
 
-async function as(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true });
+async function as(browser: Browser, email: string, timezoneId = "UTC"): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, timezoneId });
   const page = await context.newPage();
   await signIn(page, email);
   return page;
@@ -83,11 +83,12 @@ test("support plans a window and books the approved certificate into it", async 
   await expect(support.getByRole("region", { name: "Ready to schedule", exact: true }).getByRole("row").filter({ hasText: state.leafSubject! })).toHaveCount(0);
 });
 
-test("the partner sees the date with its zone and downloads an .ics that parses", async ({ browser }) => {
-  const partner = await as(browser, "partner@acme.test");
+test("the partner sees the date in their own zone, named, and downloads an .ics that parses", async ({ browser }) => {
+  // A partner in New York: the window shows in New York time, with the zone named, and in UTC.
+  const partner = await as(browser, "partner@acme.test", "America/New_York");
   await partner.goto(`/apps/${state.appId}/environments/stage`);
   const item = partner.getByTestId("scheduled-enablement").filter({ hasText: state.leafSubject! });
-  await expect(item).toContainText(`enabled in the window of ${formatInZone(startsAt, "UTC")}`);
+  await expect(item).toContainText(`enabled in the window of ${formatInZone(startsAt, "America/New_York")} (${formatInZone(startsAt, "UTC")})`);
   const downloading = partner.waitForEvent("download");
   await partner.getByRole("link", { name: "Add to calendar (.ics)" }).click();
   const download = await downloading;

@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db";
 import { formatInZone, getEnvironmentSchedule, loadSchedulingSettings } from "@/lib/scheduling";
 import type { SessionUser } from "@/lib/auth/access";
 import { ReportCompromiseForm } from "./revoke-form";
+import { ViewerTime } from "./viewer-time";
 
 export async function ScheduleSummary({ user, appId, environmentKey, programId }: { user: SessionUser; appId: string; environmentKey: string; programId: string }) {
   const db = await getDb();
@@ -26,8 +27,11 @@ export async function ScheduleSummary({ user, appId, environmentKey, programId }
               <span className="mono">{i.leafSubject}</span>:{" "}
               {i.startsAt ? (
                 <>
-                  enabled in the window of <strong>{formatInZone(i.startsAt, timeZone)}</strong>
-                  {timeZone !== "UTC" ? ` (${formatInZone(i.startsAt, "UTC")})` : ""}
+                  enabled in the window of{" "}
+                  <strong>
+                    <ViewerTime iso={i.startsAt.toISOString()} fallbackZone={timeZone} />
+                  </strong>{" "}
+                  ({formatInZone(i.startsAt, "UTC")})
                 </>
               ) : (
                 "enabled within a minute (immediate)"
@@ -50,7 +54,17 @@ export async function ScheduleSummary({ user, appId, environmentKey, programId }
           <ul className="plain-list">
             {schedule.inService.map((c) => (
               <li key={c.submissionId}>
-                <span className="mono">{c.subject}</span> — {c.status === "retiring" && c.retiresAt ? `trusted until ${formatInZone(c.retiresAt, timeZone)} (being replaced)` : `active since ${c.activatedAt ? formatInZone(c.activatedAt, timeZone) : "—"}`}
+                <span className="mono">{c.subject}</span> — {c.status === "retiring" && c.retiresAt ? (
+                  <>
+                    trusted until <ViewerTime iso={c.retiresAt.toISOString()} fallbackZone={timeZone} /> (being replaced)
+                  </>
+                ) : c.activatedAt ? (
+                  <>
+                    active since <ViewerTime iso={c.activatedAt.toISOString()} fallbackZone={timeZone} />
+                  </>
+                ) : (
+                  "active"
+                )}
                 <ReportCompromiseForm submissionId={c.submissionId} subject={c.subject} />
               </li>
             ))}
