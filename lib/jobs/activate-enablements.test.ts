@@ -125,6 +125,32 @@ describe("activation job (injected clock)", () => {
     expect(store!.pem).toBe(r.fresh.pem);
   });
 
+  it("takes a certificate past its not-after out of the trust store at the next run, and keeps recurring windows planned ahead", async () => {
+    const { db, acmeOrgId, users } = h.current;
+    const app = await createTestApp(db, { organisationId: acmeOrgId });
+    const scope = { programId: app.programId, environmentKey: "production" };
+    const notAfter = new Date("2026-03-10T12:00:00Z");
+    const cert = await selfSigned({ notAfter });
+    await insertCertificateSubmission(db, { app, organisationId: acmeOrgId, environment: "production", chain: [cert], status: "active", approvedAt: new Date("2026-01-05T00:00:00Z") });
+    const run = (at: Date) => activateEnablements({ db, storage: h.current.storage, now: at, log: () => undefined });
+    await run(new Date(notAfter.getTime() - 60_000));
+    expect((await readPublishedTruststore(h.current.storage, scope))!.pem).toBe(cert.pem);
+    const report = await run(new Date(notAfter.getTime() + 60_000));
+    expect(report.expired).toBe(1);
+    expect(report.published.filter((p) => p.programId === app.programId)).toEqual([{ ...scope, version: 2, cause: `expiry of ${cert.subject}` }]);
+    const store = await readPublishedTruststore(h.current.storage, scope);
+    expect(store).toMatchObject({ version: 2, pem: "" });
+    expect(store!.clients.apps).toEqual([]);
+
+    const { createRecurrence, listWindows } = await import("@/lib/scheduling/windows");
+    await createRecurrence(db, { actor: asUser(users.support), now: NOW, recurrence: { ...scope, weekdays: [2], startTime: "09:00", durationMinutes: 60, timeZone: "UTC", capacity: 1 } });
+    const later = await run(new Date(NOW.getTime() + 14 * 24 * HOUR));
+    expect(later.windowsCreated).toBeGreaterThanOrEqual(2);
+    const windows = await listWindows(db, { ...scope, from: NOW, to: new Date(NOW.getTime() + 80 * 24 * HOUR) });
+    // 56 days ahead of the later run (16 March → 11 May): every Tuesday from 3 March to 5 May, none twice.
+    expect(windows.map((w) => w.startsAt.toISOString())).toEqual(Array.from({ length: 10 }, (_, i) => new Date(Date.UTC(2026, 2, 3 + 7 * i, 9)).toISOString()));
+  });
+
   it("does not activate a certificate revoked after it was booked", async () => {
     const r = await rotation();
     const result = await revokeCertificate({ db: h.current.db, storage: h.current.storage }, { actor: asUser(h.current.users.acme), now: NOW, submissionId: r.next.submissionId, reason: "key-compromise" });
