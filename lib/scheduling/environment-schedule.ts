@@ -9,7 +9,8 @@ import { findEnvironmentForUser } from "@/lib/auth/access";
 import { AppError } from "@/lib/auth/app-error";
 import type { Database } from "@/lib/db";
 import { certificates, enablements, enablementWindows, submissions } from "@/lib/db";
-import { actorAsUser, type Actor } from "@/lib/submissions/actor";
+import { actorAsUser, actsFor, type Actor } from "@/lib/submissions/actor";
+import { isScheduler } from "./access";
 import { buildIcs, type IcsEvent } from "./ics";
 
 export type EnvironmentScheduleItem = {
@@ -29,6 +30,8 @@ export type EnvironmentSchedule = {
   environment: { key: string; label: string; production: boolean };
   items: EnvironmentScheduleItem[];
   inService: { submissionId: string; subject: string; status: "active" | "retiring"; activatedAt: Date | null; retiresAt: Date | null; notAfter: Date }[];
+  /** The viewer may report a key compromise here: the organisation's partners, support and admin. */
+  canRevoke: boolean;
 };
 
 export async function getEnvironmentSchedule(db: Database, input: { actor: Actor; appId: string; environmentKey: string }): Promise<EnvironmentSchedule> {
@@ -69,6 +72,7 @@ export async function getEnvironmentSchedule(db: Database, input: { actor: Actor
     environment: { key: environment.key, label: environment.label, production: environment.production },
     items: rows.map((r) => ({ ...r, leafSubject: subjectOf.get(r.submissionId) ?? null })),
     inService: inService.map((c) => ({ ...c, status: c.status === "retiring" ? "retiring" : "active" })),
+    canRevoke: isScheduler(input.actor) || actsFor(input.actor, app.organisationId),
   };
 }
 

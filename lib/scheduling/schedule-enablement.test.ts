@@ -149,6 +149,9 @@ describe("rescheduling and cancelling", () => {
     // The partner sees the date and gets a calendar entry that parses.
     const schedule = await getEnvironmentSchedule(db, { actor: asUser(h.current.users.acme), appId: app.appId, environmentKey: "production" });
     expect(schedule.items[0]).toMatchObject({ status: "scheduled", startsAt: new Date("2026-03-06T10:00:00Z") });
+    expect(schedule.canRevoke).toBe(true);
+    // Reviewers see the schedule but may not revoke.
+    expect((await getEnvironmentSchedule(db, { actor: asUser(h.current.users.reviewer), appId: app.appId, environmentKey: "production" })).canRevoke).toBe(false);
     const { ics, filename } = await environmentCalendar(db, { actor: asUser(h.current.users.acme), appId: app.appId, environmentKey: "production", now: NOW });
     expect(filename).toMatch(/^certdesk-app-t-[0-9a-f]+-production\.ics$/);
     const [event] = parseIcs(ics);

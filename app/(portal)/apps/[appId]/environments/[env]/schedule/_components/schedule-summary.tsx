@@ -65,7 +65,7 @@ export async function ScheduleSummary({ user, appId, environmentKey, programId }
                 ) : (
                   "active"
                 )}
-                <ReportCompromiseForm submissionId={c.submissionId} subject={c.subject} />
+                {schedule.canRevoke ? <ReportCompromiseForm submissionId={c.submissionId} subject={c.subject} /> : null}
               </li>
             ))}
           </ul>
