@@ -10,7 +10,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { developerApps, environments, memberships, organisations, reviews, submissions, users, type Database } from "../lib/db";
 import { migrateDatabase, openDatabase } from "../lib/db/client";
 import { listQueue, type QueueFilters } from "../lib/reviews/list-queue";
@@ -78,6 +78,8 @@ async function seed(db: Database, count: number, now: Date): Promise<{ organisat
       await db.insert(reviews).values(firstApprovals.map((r) => ({ submissionId: r.id, reviewerId: fixture.users.reviewer1.id, decision: "approve" as const })));
     }
   }
+  // What autovacuum does on a server after a bulk load: without statistics the planner guesses.
+  await db.execute(sql`analyze`);
   return { organisationId: orgs[5]! };
 }
 

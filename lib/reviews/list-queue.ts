@@ -159,7 +159,6 @@ export async function listQueue(db: Database, input: { viewer: SessionUser; filt
     }
   })();
 
-  const approvals = sql<number>`(select count(*)::int from ${reviews} where ${reviews.submissionId} = ${submissions.id} and ${reviews.decision} = 'approve')`;
   const rows = await db
     .select({
       id: submissions.id,
@@ -177,7 +176,6 @@ export async function listQueue(db: Database, input: { viewer: SessionUser; filt
       leafSubject: submissions.leafSubject,
       submittedAt: submissions.submittedAt,
       decidedAt: submissions.decidedAt,
-      approvals,
       approvalsRequired: submissions.approvalsRequired,
       supersedesId: submissions.supersedesId,
     })
@@ -190,11 +188,21 @@ export async function listQueue(db: Database, input: { viewer: SessionUser; filt
     .limit(filters.pageSize)
     .offset((filters.page - 1) * filters.pageSize);
 
+  // Counted for the page's rows only: as a column it would run for every row skipped by OFFSET.
+  const approvalRows = rows.length
+    ? await db
+        .select({ submissionId: reviews.submissionId, n: count() })
+        .from(reviews)
+        .where(and(inArray(reviews.submissionId, rows.map((r) => r.id)), eq(reviews.decision, "approve")))
+        .groupBy(reviews.submissionId)
+    : [];
+  const approvals = new Map(approvalRows.map((r) => [r.submissionId, r.n]));
+
   const items = rows.map((r): QueueItem => {
     const targetBusinessDays = targets.get(r.programId) ?? 2;
     // A decided submission's age stops at its decision.
     const ageBusinessDays = r.submittedAt ? businessDaysBetween(r.submittedAt, r.decidedAt ?? now) : 0;
-    return { ...r, status: r.status as QueueStatus, approvals: Number(r.approvals), ageBusinessDays, targetBusinessDays, badge: ageBadge(ageBusinessDays, targetBusinessDays) };
+    return { ...r, status: r.status as QueueStatus, approvals: approvals.get(r.id) ?? 0, ageBusinessDays, targetBusinessDays, badge: ageBadge(ageBusinessDays, targetBusinessDays) };
   });
   return { filters, items, counts, total, pageCount };
 }

@@ -70,6 +70,14 @@ describe("listQueue", () => {
       expect(new Set(seen)).toEqual(new Set(ids));
     }));
 
+  it("shows each row's approvals so far", () =>
+    t.current.rollback(async (db) => {
+      const s = await createTestSubmission(db, { appId: f.apps.acmeCheckout, environmentKey: "production", submittedAt: daysAgo(1) });
+      await approveSubmission({ db, now: () => NOW }, { reviewer: f.users.reviewer1, submissionId: s.id });
+      const page = await listQueue(db, { viewer: f.users.reviewer2, now: NOW });
+      expect(page.items.map((i) => [i.id, i.approvals, i.approvalsRequired])).toEqual([[s.id, 1, 2]]);
+    }));
+
   it("is for reviewers and admins only", () =>
     t.current.rollback(async (db) => {
       for (const viewer of [f.users.acme, f.users.support]) {
