@@ -75,26 +75,31 @@ export function alreadyDecidedMessage(c: CurrentState): string {
   }
 }
 
-/** The page's line for a submission no longer in review: "Changes requested by Rita Reviewer at … UTC." */
+/**
+ * The page's line for a submission no longer in review, e.g. "This submission is approved;
+ * there is nothing to decide. Approved by Rita Reviewer and Ravi Reviewer at … UTC."
+ * (The first sentence is stable: other journeys' browser tests read it.)
+ */
 export function decisionSummary(c: CurrentState): string {
   const by = names(c.decidedBy);
   const when = c.decidedAt ? ` at ${c.decidedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "";
+  const nothing = (state: string) => `This submission is ${state}; there is nothing to decide.`;
   switch (c.status) {
     case "approved":
-      return `Approved by ${by}${when}. Nothing is left to decide.`;
+      return `${nothing("approved")} Approved by ${by}${when}.`;
     case "scheduled":
     case "active":
     case "retired":
     case "revoked":
-      return `Approved by ${by}${when}, now ${c.status}. Nothing is left to decide.`;
+      return `${nothing(`approved and ${c.status}`)} Approved by ${by}${when}.`;
     case "changes_requested":
-      return `Changes requested by ${by}${when}. The partner's corrected upload will arrive as a new submission.`;
+      return `${nothing("waiting for the partner's changes")} Changes requested by ${by}${when}; the corrected upload arrives as a new submission.`;
     case "rejected":
-      return `Rejected by ${by}${when}. Nothing is left to decide.`;
+      return `${nothing("rejected")} Rejected by ${by}${when}.`;
     case "withdrawn":
-      return "Withdrawn by the partner. Nothing is left to decide.";
+      return nothing("withdrawn by the partner");
     case "draft":
-      return "A draft the partner has not sent for review yet.";
+      return nothing("a draft the partner has not sent for review");
     case "in_review":
       return `In review: ${c.approvals} of ${c.approvalsRequired} approvals.`;
     default: {

@@ -127,6 +127,10 @@ describe("getReview", () => {
       expect(view.approvals).toBe(1);
       expect(view.audit.map((a) => a.action)).toEqual(["finding.acknowledge", "review.approve"]);
       expect(view.cannotDecide).toBeNull();
+      await approveSubmission({ db }, { reviewer: f.users.reviewer2, submissionId: s.id });
+      expect((await getReview(db, { viewer: f.users.reviewer2, submissionId: s.id, now: NOW })).cannotDecide).toMatch(
+        /^This submission is approved; there is nothing to decide\. Approved by Rita Reviewer and Ravi Reviewer at /,
+      );
       expect(view.approveBlockers).toEqual([]);
       expect(view.age).toEqual({ businessDays: 1, target: 2, badge: "on-track" });
 
@@ -148,7 +152,7 @@ describe("getReview", () => {
       expect(view.supersedes).toMatchObject({ id: first.id, status: "changes_requested", requested: { comment: "Put the company name in the CN.", reviewerName: "Rita Reviewer" } });
       const old = await getReview(db, { viewer: f.users.reviewer2, submissionId: first.id, now: NOW });
       expect(old.supersededBy.map((x) => x.id)).toEqual([second.id]);
-      expect(old.cannotDecide).toMatch(/^Changes requested by Rita Reviewer at \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
+      expect(old.cannotDecide).toMatch(/^This submission is waiting for the partner's changes; there is nothing to decide\. Changes requested by Rita Reviewer at \d{4}-\d\d-\d\d \d\d:\d\d UTC;/);
       const [row] = await db.select().from(submissions).where(eq(submissions.id, second.id));
       expect(row!.supersedesId).toBe(first.id);
     }));
