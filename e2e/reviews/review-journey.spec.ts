@@ -33,13 +33,15 @@ async function acmeCheckout(request: APIRequestContext): Promise<string> {
 }
 
 /** Uploads a fresh chain to Acme Checkout → Production and sends it for review; returns the submission id. */
-async function submitChain(page: Page, label: string): Promise<string> {
+async function submitChain(page: Page, label: string, options: { purpose?: "signature"; leafKeyBits?: 4096; warning?: string } = {}): Promise<string> {
   await page.goto(`/apps/${state.appId}/environments/production`);
   await page.getByRole("link", { name: "New submission" }).click();
-  const chain = await acmeChain(label);
+  const chain = await acmeChain(label, options.leafKeyBits ? { leafKeyBits: options.leafKeyBits } : {});
   await page.getByLabel("Choose files").setInputFiles([files.write(`${label}.pem`, chain.pem)]);
+  if (options.purpose) await page.getByLabel("Purpose").selectOption(options.purpose);
   await page.getByRole("button", { name: "Upload and check" }).click();
   await expect(page.getByText("Accepted", { exact: true })).toBeVisible();
+  if (options.warning) await page.getByRole("checkbox", { name: new RegExp(options.warning) }).check();
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByTestId("submission-status")).toHaveText("In review");
   return page.url().split("/").pop()!;
@@ -120,4 +122,37 @@ test("the e-mails to the partner are in the admin outbox", async ({ browser }) =
   const mails = admin.getByRole("list", { name: "E-mails" }).getByRole("listitem");
   await expect(mails.filter({ hasText: "Certdesk: Approved: Acme Checkout — Production" })).toHaveCount(1);
   await expect(mails.filter({ hasText: "Certdesk: Changes requested: Acme Checkout — Production" })).toHaveCount(1);
+});
+
+test("a warning needs a reviewer's acknowledgement with a comment before approval; a rejection needs a comment", async ({ browser }) => {
+  // Production, signature purpose: a slot no other journey uses. A 4096-bit leaf is KEY_SIZE_UNEXPECTED (warning).
+  const partner = await as(browser, "partner@acme.test");
+  const id = await submitChain(partner, "review-warned", { purpose: "signature", leafKeyBits: 4096, warning: "KEY_SIZE_UNEXPECTED" });
+
+  const reviewer = await as(browser, "reviewer2@certdesk.test");
+  await openReview(reviewer, id);
+  await expect(reviewer.getByRole("list", { name: "Before you can approve" })).toContainText("Acknowledge warning KEY_SIZE_UNEXPECTED.");
+  // The partner's own acknowledgement does not count: approving is refused until a reviewer acknowledges.
+  await reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await expect(reviewer.getByRole("form", { name: "Approve" }).getByRole("alert")).toContainText(
+    "Acknowledge each warning with a comment before approving: KEY_SIZE_UNEXPECTED.",
+  );
+  await reviewer.getByLabel("Why KEY_SIZE_UNEXPECTED is acceptable").fill("A 4096-bit key is stronger than the 2048 bits asked for.");
+  await reviewer.getByRole("button", { name: "Acknowledge KEY_SIZE_UNEXPECTED" }).click();
+  await expect(reviewer.getByText("Ravi Reviewer: “A 4096-bit key is stronger than the 2048 bits asked for.”")).toBeVisible();
+  await reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await expect(reviewer.getByText("Your approval is recorded (1 of 2); a different reviewer must approve too.")).toBeVisible();
+
+  // The second reviewer rejects instead; the comment is required.
+  const other = await as(browser, "reviewer1@certdesk.test");
+  await openReview(other, id);
+  const reject = other.getByRole("form", { name: "Reject" });
+  await reject.getByRole("button", { name: "Reject" }).click();
+  await expect(reject.getByRole("textbox")).toHaveJSProperty("validity.valueMissing", true);
+  await reject.getByRole("textbox").fill("The signature key must stay at 2048 bits for the HSM.");
+  await reject.getByRole("button", { name: "Reject" }).click();
+  await expect(other.getByRole("region", { name: "Decision" })).toContainText("Rejected by Rita Reviewer");
+
+  await partner.goto(`/apps/${state.appId}/environments/production/submissions/${id}`);
+  await expect(partner.getByTestId("submission-status")).toHaveText(/Rejected/);
 });
