@@ -122,7 +122,7 @@ export async function ReviewQueue({ viewer, searchParams }: { viewer: SessionUse
                     <td className="nowrap">
                       <DateTime value={s.submittedAt} />
                     </td>
-                    <td>
+                    <td className="nowrap">
                       <Badge tone={age.tone}>{age.label}</Badge>
                     </td>
                     <td>{s.organisationName}</td>
