@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/auth/app-error";
-import { auditEvents, certificates, enablements, enablementWindows, notifications, submissions } from "@/lib/db";
+import { auditEvents, certificates, developerApps, enablements, enablementWindows, environments, notifications, submissions } from "@/lib/db";
 import { mintCertificate, type TestCert } from "@/lib/pki/testing/factory";
 import { cancelEnablement } from "./cancel-enablement";
 import { environmentCalendar, getEnvironmentSchedule } from "./environment-schedule";
@@ -45,6 +45,16 @@ async function setup(options: { scheduling?: Record<string, unknown> } = {}) {
   return { db, app, support, window, approved };
 }
 
+/** An approved production certificate of a second app under the same program (so it may share the windows). */
+async function approvedForOtherApp(app: { programId: string }) {
+  const { db, globexOrgId } = h.current;
+  const [row] = await db.insert(developerApps).values({ organisationId: globexOrgId, name: `Other ${app.programId} ${++counter}`, programId: app.programId }).returning({ id: developerApps.id });
+  const [stage] = await db.insert(environments).values({ appId: row!.id, key: "stage", label: "Stage", production: false }).returning({ id: environments.id });
+  const [production] = await db.insert(environments).values({ appId: row!.id, key: "production", label: "Production", production: true }).returning({ id: environments.id });
+  const other = { programId: app.programId, appId: row!.id, name: "Other", environments: { stage: stage!.id, production: production!.id } };
+  return insertCertificateSubmission(db, { app: other, organisationId: globexOrgId, environment: "production", chain: [await selfSigned()], status: "approved", approvedAt: NOW });
+}
+
 describe("scheduling an approved certificate into a window", () => {
   it("books it: submission and certificates become scheduled, the partner is notified, the booking is audited", async () => {
     const { db, app, support, window, approved } = await setup();
@@ -66,10 +76,10 @@ describe("scheduling an approved certificate into a window", () => {
   });
 
   it("refuses a full window, naming it in the viewer's zone with counts, and audits the refusal", async () => {
-    const { db, support, window, approved } = await setup();
+    const { db, app, support, window, approved } = await setup();
     const w = await window("2026-12-01T08:00:00Z", 1);
     await scheduleEnablement(db, { actor: support, now: NOW, submissionId: (await approved()).submissionId, windowId: w });
-    const second = await approved();
+    const second = await approvedForOtherApp(app);
     const error = await refusal(scheduleEnablement(db, { actor: support, now: NOW, submissionId: second.submissionId, windowId: w, viewerTimeZone: "Europe/Vilnius" }));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe("The window of Tue 1 Dec 10:00 Europe/Vilnius is full (1 of 1).");
@@ -132,6 +142,20 @@ describe("scheduling an approved certificate into a window", () => {
   });
 });
 
+describe("one booking per app environment", () => {
+  it("refuses a second booking for the same app environment until the first is moved or cancelled", async () => {
+    const { db, support, window, approved } = await setup();
+    const w = await window("2026-03-04T10:00:00Z");
+    const first = await approved();
+    const { enablementId } = await scheduleEnablement(db, { actor: support, now: NOW, submissionId: first.submissionId, windowId: w });
+    const second = await approved();
+    const error = await refusal(scheduleEnablement(db, { actor: support, now: NOW, submissionId: second.submissionId, windowId: w, viewerTimeZone: "Europe/Vilnius" }));
+    expect(error.message).toMatch(/^App t-[0-9a-f]+'s Production already has a certificate booked \(CN=Acme Payments Client \d+, O=Acme Payments Ltd, window of Wed 4 Mar 12:00 Europe\/Vilnius\); move or cancel that booking first\.$/);
+    await cancelEnablement(db, { actor: support, now: NOW, enablementId, reason: "the newer certificate goes instead" });
+    await expect(scheduleEnablement(db, { actor: support, now: NOW, submissionId: second.submissionId, windowId: w })).resolves.toMatchObject({ windowId: w });
+  });
+});
+
 describe("rescheduling and cancelling", () => {
   it("moves a booking with a reason (its own seat does not count against the new window), then cancels it back to ready", async () => {
     const { db, app, support, window, approved } = await setup();
@@ -167,11 +191,11 @@ describe("rescheduling and cancelling", () => {
   });
 
   it("refuses moving into a full window", async () => {
-    const { db, support, window, approved } = await setup();
+    const { db, app, support, window, approved } = await setup();
     const a = await window("2026-03-04T10:00:00Z", 1);
     const b = await window("2026-03-05T10:00:00Z", 1);
     await scheduleEnablement(db, { actor: support, now: NOW, submissionId: (await approved()).submissionId, windowId: a });
-    const { enablementId } = await scheduleEnablement(db, { actor: support, now: NOW, submissionId: (await approved()).submissionId, windowId: b });
+    const { enablementId } = await scheduleEnablement(db, { actor: support, now: NOW, submissionId: (await approvedForOtherApp(app)).submissionId, windowId: b });
     expect((await refusal(rescheduleEnablement(db, { actor: support, now: NOW, enablementId, windowId: a, reason: "earlier please" }))).message).toBe("The window of Wed 4 Mar 10:00 UTC is full (1 of 1).");
   });
 });
@@ -245,10 +269,10 @@ describe("revocation authorization", () => {
 
 describe.runIf(process.env.TEST_DATABASE_URL)("concurrent bookings on a PostgreSQL server", () => {
   it("never overbook a window: of two simultaneous bookings into the last seat, one is refused", async () => {
-    const { db, support, window, approved } = await setup();
+    const { db, app, support, window, approved } = await setup();
     const w = await window("2026-03-04T10:00:00Z", 1);
     const a = await approved();
-    const b = await approved();
+    const b = await approvedForOtherApp(app);
     const results = await Promise.allSettled([
       scheduleEnablement(db, { actor: support, now: NOW, submissionId: a.submissionId, windowId: w }),
       scheduleEnablement(db, { actor: support, now: NOW, submissionId: b.submissionId, windowId: w }),
@@ -258,5 +282,17 @@ describe.runIf(process.env.TEST_DATABASE_URL)("concurrent bookings on a PostgreS
     expect((rejected.reason as Error).message).toBe("The window of Wed 4 Mar 10:00 UTC is full (1 of 1).");
     const booked = await db.select().from(enablements).where(eq(enablements.windowId, w));
     expect(booked).toHaveLength(1);
+  });
+
+  it("never book two certificates of one app environment at once, even into different windows", async () => {
+    const { db, support, window, approved } = await setup();
+    const [w1, w2] = [await window("2026-03-04T10:00:00Z"), await window("2026-03-05T10:00:00Z")];
+    const [a, b] = [await approved(), await approved()];
+    const results = await Promise.allSettled([
+      scheduleEnablement(db, { actor: support, now: NOW, submissionId: a.submissionId, windowId: w1 }),
+      scheduleEnablement(db, { actor: support, now: NOW, submissionId: b.submissionId, windowId: w2 }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason as Error).message).toMatch(/already has a certificate booked/);
   });
 });

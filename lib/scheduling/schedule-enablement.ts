@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/auth/app-error";
 import type { Database } from "@/lib/db";
-import { certificates, enablements, submissions } from "@/lib/db";
+import { certificates, enablements, enablementWindows, environments, submissions } from "@/lib/db";
 import { notify } from "@/lib/notifications/notify";
 import { refuse, requireScheduler, who, type Actor } from "./access";
 import { checkWindowRules, findReplacedCertificate, loadSchedulable, lockWindow, Refusal, type Schedulable } from "./rules";
@@ -54,6 +54,23 @@ export async function scheduleEnablement(db: Database, input: ScheduleInput): Pr
   const { fields, via } = who(input.actor);
   try {
     return await db.transaction(async (tx) => {
+      // One booking per app environment at a time: two rotations racing each other would leave
+      // the gateway trusting whichever window came last. The environment row serialises bookers.
+      await tx.select({ id: environments.id }).from(environments).where(eq(environments.id, s.environmentId)).for("update");
+      const [pending] = await tx
+        .select({ subject: certificates.subject, startsAt: enablementWindows.startsAt })
+        .from(enablements)
+        .innerJoin(submissions, eq(submissions.id, enablements.submissionId))
+        .innerJoin(certificates, and(eq(certificates.submissionId, submissions.id), eq(certificates.role, "leaf")))
+        .leftJoin(enablementWindows, eq(enablementWindows.id, enablements.windowId))
+        .where(and(eq(submissions.appId, s.appId), eq(submissions.environmentId, s.environmentId), eq(enablements.status, "scheduled")))
+        .limit(1);
+      if (pending) {
+        throw new Refusal(
+          "CONFLICT",
+          `${s.appName}'s ${s.environmentLabel} already has a certificate booked (${pending.subject}, ${pending.startsAt ? `window of ${formatInZone(pending.startsAt, zone, { year: false })}` : "immediate"}); move or cancel that booking first.`,
+        );
+      }
       let window: Awaited<ReturnType<typeof lockWindow>> | null = null;
       if (input.windowId) {
         window = await lockWindow(tx, input.windowId);
