@@ -153,6 +153,15 @@ test("a warning needs a reviewer's acknowledgement with a comment before approva
   await reject.getByRole("button", { name: "Reject" }).click();
   await expect(other.getByRole("region", { name: "Decision" })).toContainText("Rejected by Rita Reviewer");
 
+  // The first reviewer's page is now out of date; deciding on it is refused, saying what happened and by whom.
+  const stale = reviewer.getByRole("form", { name: "Request changes" });
+  await stale.getByRole("textbox").fill("Please also add the intermediate.");
+  await stale.getByRole("button", { name: "Request changes" }).click();
+  await expect(stale.getByRole("alert")).toContainText("This submission was already decided: now rejected by Rita Reviewer");
+  await expect(stale.getByRole("alert")).toContainText("Your decision was not recorded.");
+  await stale.getByRole("link", { name: "Show the current state" }).click();
+  await expect(reviewer.getByRole("region", { name: "Decision" })).toContainText("This submission is rejected; there is nothing to decide.");
+
   await partner.goto(`/apps/${state.appId}/environments/production/submissions/${id}`);
   await expect(partner.getByTestId("submission-status")).toHaveText(/Rejected/);
 });

@@ -13,7 +13,8 @@ import { AlreadyDecidedError } from "@/lib/reviews/decide";
 import { rejectSubmission } from "@/lib/reviews/reject-submission";
 import { requestChanges } from "@/lib/reviews/request-changes";
 
-export type ReviewActionState = { ok?: string; error?: string; nonce?: number };
+/** `stale`: another reviewer decided first; the message says what the submission now is and who decided. */
+export type ReviewActionState = { ok?: string; error?: string; stale?: boolean; nonce?: number };
 
 const base = z.object({ submissionId: z.string().max(64), comment: z.string().max(8_000).optional() });
 const ackSchema = base.extend({ findingId: z.string().max(64) });
@@ -38,8 +39,9 @@ async function run(form: FormData, act: (c: Awaited<ReturnType<typeof context>>,
     revalidatePath("/reviews");
     return { ok, nonce: Date.now() };
   } catch (error) {
-    // Someone else decided first: show the page as it now is, with the message saying who.
-    if (error instanceof AlreadyDecidedError) revalidatePath(`/reviews/${parsed.data.submissionId}`);
+    // Someone else decided first. The page is NOT redrawn here: that would remove this form and
+    // with it the message; the message names the current state and who decided, with a link to reload.
+    if (error instanceof AlreadyDecidedError) return { error: error.message, stale: true };
     return { error: toPublicError(error).message };
   }
 }

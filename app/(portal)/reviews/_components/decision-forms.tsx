@@ -3,11 +3,17 @@ import { useActionState } from "react";
 import { acknowledgeAction, approveAction, rejectAction, requestChangesAction, type ReviewActionState } from "../actions";
 import styles from "../reviews.module.css";
 
-function Result({ state }: { state: ReviewActionState }) {
+function Result({ state, submissionId }: { state: ReviewActionState; submissionId: string }) {
   if (state.error) {
     return (
       <p className="alert alert--error" role="alert">
         {state.error}
+        {state.stale ? (
+          <>
+            {" "}
+            <a href={`/reviews/${submissionId}`}>Show the current state</a>
+          </>
+        ) : null}
       </p>
     );
   }
@@ -33,7 +39,7 @@ export function AcknowledgeForm({ submissionId, findingId, code }: { submissionI
       <button type="submit" className="button button--secondary" disabled={pending}>
         {pending ? "Saving…" : `Acknowledge ${code}`}
       </button>
-      <Result state={state} />
+      <Result state={state} submissionId={submissionId} />
     </form>
   );
 }
@@ -68,7 +74,7 @@ export function DecisionForm({ submissionId, kind, disabled }: { submissionId: s
       <button type="submit" className={f.className} disabled={pending || disabled}>
         {pending ? f.pending : f.label}
       </button>
-      <Result state={state} />
+      <Result state={state} submissionId={submissionId} />
     </form>
   );
 }
