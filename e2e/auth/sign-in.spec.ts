@@ -50,8 +50,9 @@ test("a wrong password gets a clear message that does not say which part was wro
 });
 
 test("repeated failures lock the e-mail with a 'try again in N minutes' message", async ({ page }) => {
-  // A user no other test signs in as, so the lock does not disturb them.
-  const email = "reviewer2@certdesk.test";
+  // An address no account has: the limiter counts it the same way (no user enumeration), and no
+  // other journey is locked out by it.
+  const email = "locked-out@certdesk.test";
   await page.goto("/signin");
   for (let i = 0; i < 5; i++) {
     await page.getByLabel("E-mail address").fill(email);
