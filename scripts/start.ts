@@ -146,6 +146,10 @@ async function main() {
     ].join("\n"),
   );
 
+  // Local mode runs the activation job in-process every minute (on AWS a scheduled function does).
+  const { startJobRunner } = await import("../lib/jobs/runner");
+  const jobs = startJobRunner({ intervalMs: 60_000 });
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -158,6 +162,7 @@ async function main() {
       server.closeAllConnections();
     });
     await app.close?.().catch(() => undefined);
+    await jobs.stop().catch((error: unknown) => console.error("certdesk: stopping the job runner failed:", error));
     await closeDb().catch((error: unknown) => console.error("certdesk: closing the database failed:", error));
     await s3.stop().catch((error: unknown) => console.error("certdesk: stopping S3 failed:", error));
     process.exit(0);

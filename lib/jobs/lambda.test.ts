@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createJobHandler, handler, JOB_NAMES, JobNotImplementedError, JOBS, UnknownJobError, type JobEntry, type JobName } from "./lambda";
+import { createJobHandler, JOB_NAMES, JobNotImplementedError, JOBS, UnknownJobError, type JobEntry, type JobName } from "./lambda";
 
 const NOW = new Date("2026-11-23T10:15:00Z");
 
@@ -16,18 +16,27 @@ describe("jobs Lambda dispatcher", () => {
     await expect(run({ job: "nope" })).rejects.toThrow(/"activate-enablements" \| "clean-orphaned-objects"/);
   });
 
-  it("fails loudly for every job whose implementation has not landed, saying where it will live", async () => {
-    for (const job of JOB_NAMES) {
-      if (JOBS[job].load) continue;
-      const attempt = handler({ job });
-      await expect(attempt).rejects.toBeInstanceOf(JobNotImplementedError);
-      await expect(handler({ job })).rejects.toThrow(new RegExp(`"${job}" is scheduled but not implemented yet: it will live in lib/jobs/`));
-    }
+  it("fails loudly for a scheduled job whose implementation has not landed, saying where it will live", async () => {
+    const run = createJobHandler({
+      jobs: table({ "clean-orphaned-objects": { plannedIn: "lib/jobs/clean-orphaned-objects.ts (test)" } }),
+      now: () => NOW,
+    });
+    await expect(run({ job: "clean-orphaned-objects" })).rejects.toBeInstanceOf(JobNotImplementedError);
+    await expect(run({ job: "clean-orphaned-objects" })).rejects.toThrow(/"clean-orphaned-objects" is scheduled but not implemented yet: it will live in lib\/jobs\//);
+  });
+
+  it("has an implementation for every scheduled job", () => {
+    for (const job of JOB_NAMES) expect(JOBS[job].load, job).toBeTypeOf("function");
   });
 
   it("dispatches activate-enablements to the activation job (issue 6)", async () => {
     const { runActivation } = await import("./runner");
     expect(await JOBS["activate-enablements"].load!()).toBe(runActivation);
+  });
+
+  it("dispatches clean-orphaned-objects to the orphan clean-up (issue 4)", async () => {
+    const { run } = await import("./clean-orphaned-objects");
+    expect(await JOBS["clean-orphaned-objects"].load!()).toBe(run);
   });
 
   it("runs an implemented job once with the run's time and returns its result", async () => {

@@ -28,7 +28,10 @@ export const JOBS: Record<JobName, JobEntry> = {
     plannedIn: "lib/jobs/activate-enablements.ts (issue 6: enablement windows)",
     load: () => import("./runner").then((m) => m.runActivation),
   },
-  "clean-orphaned-objects": { plannedIn: "lib/jobs/clean-orphaned-objects.ts (issue 4: submission persistence)" },
+  "clean-orphaned-objects": {
+    plannedIn: "lib/jobs/clean-orphaned-objects.ts (issue 4: submission persistence)",
+    load: () => import("./clean-orphaned-objects").then((m) => m.run),
+  },
 };
 
 export class UnknownJobError extends Error {
