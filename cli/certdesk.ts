@@ -7,7 +7,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { checkUpload, getExampleProgram, parseProgram, EXAMPLE_PROGRAM_IDS, ProgramError, type Partner, type Program } from "../lib/policy";
+import { checkUpload, getExampleProgram, parseProgram, EXAMPLE_PROGRAM_IDS, ProgramError, toVerdictJson, type Partner, type Program } from "../lib/policy";
 import { parseArgs, USAGE } from "./args";
 import { renderVerdict } from "./render";
 
@@ -91,8 +91,7 @@ async function main(argv: string[]): Promise<number> {
   if (args.writeCorrected && verdict.correctedPem) await writeFile(resolvePath(args.writeCorrected), verdict.correctedPem);
 
   if (args.json) {
-    const { verdict: v, findings, chain, correctedPem } = verdict;
-    process.stdout.write(JSON.stringify(correctedPem === undefined ? { verdict: v, findings, chain } : { verdict: v, findings, chain, correctedPem }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify(toVerdictJson(verdict), null, 2) + "\n");
   } else {
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     process.stdout.write(renderVerdict(verdict, { color }));

@@ -14,6 +14,7 @@ export { evaluateUpload, EKU_CLIENT_AUTH, type ChainEntry, type ChainRole, type 
 export { approvalsRequired, parseProgram, programSchema, ProgramError, CSR_SUBJECT_FIELDS, type Program, type ProgramEnvironment, type ProgramRules, type KeyAlgorithmRule } from "./program";
 export { EXAMPLE_PROGRAMS, EXAMPLE_PROGRAM_IDS, getExampleProgram, type ExampleProgramId } from "./programs";
 export { cnContainsCompany, foldName } from "./normalize";
+export { toVerdictJson, type VerdictJson } from "./verdict-json";
 
 export type CheckUploadOptions = {
   files: UploadedFile[];

@@ -10,7 +10,7 @@ import type { ApiPrincipal } from "@/lib/auth/api-tokens";
 import { partnerOf } from "./check-upload-for-app";
 import { validateUpload } from "./create-submission";
 import { findProgram } from "./load-program";
-import { toVerdictJson, type VerdictJson } from "./verdict-json";
+import { toVerdictJson, type VerdictJson } from "@/lib/policy/verdict-json";
 
 export async function preflight(
   deps: { db: Database; now?: () => Date },

@@ -10,7 +10,7 @@ import { getStorage } from "@/lib/storage";
 import { requireApiUser } from "@/lib/auth/session";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { createSubmission } from "@/lib/submissions/create-submission";
-import { toVerdictJson } from "@/lib/submissions/verdict-json";
+import { toVerdictJson } from "@/lib/policy/verdict-json";
 import { HttpProblem, json, withProblems } from "@/lib/submissions/http/problem";
 import { readUpload } from "@/lib/submissions/http/read-upload";
 

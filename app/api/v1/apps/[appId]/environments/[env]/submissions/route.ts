@@ -6,7 +6,7 @@
 import { getDb } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
 import { createSubmission } from "@/lib/submissions/create-submission";
-import { toVerdictJson } from "@/lib/submissions/verdict-json";
+import { toVerdictJson } from "@/lib/policy/verdict-json";
 import { requireApiPrincipal } from "@/lib/submissions/http/authenticate";
 import { HttpProblem, json, withProblems } from "@/lib/submissions/http/problem";
 import { readUpload } from "@/lib/submissions/http/read-upload";
