@@ -26,7 +26,8 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: [["list"]],
+  // The JSON report feeds the one summary line `npm test` ends with.
+  reporter: [["list"], ["json", { outputFile: ".test-results/playwright.json" }]],
   outputDir: "test-results",
   use: {
     baseURL: E2E_BASE_URL,

@@ -32,12 +32,23 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 
 started=$(date +%s)
+rm -rf .test-results
 step "lint";        npm run lint
 step "typecheck";   npm run typecheck
 step "unit and integration tests${TEST_DATABASE_URL:+ (PostgreSQL server from TEST_DATABASE_URL)}"
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json
 step "browser tests (Playwright, $CHROMIUM)"
 npm run test:e2e
 
 echo
 echo "npm test: lint, typecheck, unit/integration and e2e all passed in $(( $(date +%s) - started ))s."
+# One plain closing line over both runners, for whoever reads only the last line (CI does).
+node -e '
+  const fs = require("node:fs");
+  const v = JSON.parse(fs.readFileSync(".test-results/vitest.json", "utf8"));
+  const p = JSON.parse(fs.readFileSync(".test-results/playwright.json", "utf8")).stats;
+  const passed = v.numPassedTests + p.expected + p.flaky, failed = v.numFailedTests + p.unexpected;
+  const skipped = v.numPendingTests + v.numTodoTests + p.skipped;
+  console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
+
