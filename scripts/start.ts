@@ -99,11 +99,11 @@ async function main() {
 
   const { getDb, closeDb } = await import("../lib/db");
   const { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_API_TOKEN } = await import("../lib/db/seed");
-  const { EXAMPLE_PROGRAMS } = await import("../lib/policy/programs");
+  const { EXAMPLE_PROGRAM_RECORDS } = await import("../lib/policy/programs");
   log(config.database.kind === "pglite" ? `embedded PostgreSQL (PGlite) in ${path.relative(cwd, config.database.dir)}` : "PostgreSQL server from DATABASE_URL");
   const db = await getDb();
   const seeded = await seedDemo(db, {
-    programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })),
+    programs: EXAMPLE_PROGRAM_RECORDS,
   });
   log(`demo data ready (${seeded.organisations} organisations, ${seeded.users} users, ${seeded.apps} apps, ${seeded.programs} programs)`);
 

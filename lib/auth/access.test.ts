@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { setupTestDatabase } from "@/lib/db/testing";
 import { developerApps, organisations, users, type Database } from "@/lib/db";
 import { seedDemo } from "@/lib/db/seed";
-import { EXAMPLE_PROGRAMS } from "@/lib/policy/programs";
+import { EXAMPLE_PROGRAMS, EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy/programs";
 import {
   findDeveloperAppForUser,
   findEnvironmentForUser,
@@ -34,7 +34,7 @@ async function appsOf(db: Database, organisationName: string) {
 
 beforeAll(async () => {
   await seedDemo(t.current.db, {
-    programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })),
+    programs: EXAMPLE_PROGRAM_RECORDS,
   });
 });
 

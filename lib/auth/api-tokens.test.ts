@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { apiTokens, auditEvents, users } from "@/lib/db";
 import { seedDemo } from "@/lib/db/seed";
 import { setupTestDatabase } from "@/lib/db/testing";
-import { EXAMPLE_PROGRAMS } from "@/lib/policy";
+import { EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy";
 import { loadSessionUser } from "./access";
 import { AppError } from "./app-error";
 import { authenticateApiToken, bearerTokenFrom, createApiToken, listApiTokens, revokeApiToken } from "./api-tokens";
@@ -19,7 +19,7 @@ async function user(email: string) {
 describe("organisation API tokens", () => {
   it("creates a token shown once and stored hashed; authenticates it, records its last use, and refuses it once revoked", async () => {
     const db = t.current.db;
-    await seedDemo(db, { programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })) });
+    await seedDemo(db, { programs: EXAMPLE_PROGRAM_RECORDS });
     const acme = await user("partner@acme.test");
     const { token, summary } = await createApiToken(db, { user: acme, name: "  CI pipeline " });
     expect(token).toMatch(/^certdesk_[A-Za-z0-9_-]{43}$/);

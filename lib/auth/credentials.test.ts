@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { setupTestDatabase } from "@/lib/db/testing";
 import { auditEvents, signInAttempts, users } from "@/lib/db";
 import { DEMO_PASSWORD, seedDemo } from "@/lib/db/seed";
-import { EXAMPLE_PROGRAMS } from "@/lib/policy/programs";
+import { EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy/programs";
 import { verifyAuditChain } from "@/lib/audit";
 import { signInWithPassword } from "./credentials";
 import { signInWithOidc } from "./oidc";
@@ -13,7 +13,7 @@ const now = new Date("2026-03-01T09:00:00Z");
 
 beforeAll(async () => {
   await seedDemo(t.current.db, {
-    programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })),
+    programs: EXAMPLE_PROGRAM_RECORDS,
   });
 });
 

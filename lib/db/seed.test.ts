@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_PROGRAMS } from "../policy/programs";
+import { EXAMPLE_PROGRAM_RECORDS } from "../policy/programs";
 import type { Database } from "./client";
 import { verifyPassword } from "./passwords";
 import { apiTokens, developerApps, environments, memberships, organisations, programs, users } from "./schema";
@@ -9,7 +9,7 @@ import { setupTestDatabase } from "./testing";
 import { hashApiToken } from "./tokens";
 
 const t = setupTestDatabase();
-const PROGRAMS: SeedProgram[] = EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p }));
+const PROGRAMS: SeedProgram[] = EXAMPLE_PROGRAM_RECORDS;
 
 async function counts(tx: Database) {
   const tables = { organisations, users, memberships, programs, developerApps, environments, apiTokens };

@@ -12,7 +12,7 @@ import type { StatusChecker } from "../pki";
 
 export { evaluateUpload, EKU_CLIENT_AUTH, type ChainEntry, type ChainRole, type EvaluateOptions, type Partner, type Verdict } from "./evaluate";
 export { approvalsRequired, parseProgram, programSchema, ProgramError, CSR_SUBJECT_FIELDS, type Program, type ProgramEnvironment, type ProgramRules, type KeyAlgorithmRule } from "./program";
-export { EXAMPLE_PROGRAMS, EXAMPLE_PROGRAM_IDS, getExampleProgram, type ExampleProgramId } from "./programs";
+export { EXAMPLE_PROGRAMS, EXAMPLE_PROGRAM_IDS, EXAMPLE_PROGRAM_RECORDS, getExampleProgram, type ExampleProgramId } from "./programs";
 export { cnContainsCompany, foldName } from "./normalize";
 export { toVerdictJson, type VerdictJson } from "./verdict-json";
 

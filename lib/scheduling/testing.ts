@@ -7,21 +7,18 @@
  */
 import "reflect-metadata";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll } from "vitest";
+import { beforeAll } from "vitest";
 import { loadSessionUser, type SessionUser } from "@/lib/auth/access";
-import { loadConfig, type Config } from "@/lib/config";
+import type { Config } from "@/lib/config";
 import type { Database } from "@/lib/db";
 import { certificates, developerApps, environments, organisations, programs, submissions, users } from "@/lib/db";
 import { seedDemo } from "@/lib/db/seed";
 import { setupTestDatabase, type TestDatabase } from "@/lib/db/testing";
-import { ensureLocalKey, startS3Server, type EmbeddedS3 } from "@/lib/embedded";
-import { EXAMPLE_PROGRAMS } from "@/lib/policy";
+import { setupTestStorage } from "@/lib/embedded/testing";
+import { EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy";
 import type { TestCert } from "@/lib/pki/testing/factory";
-import { createS3Client, createStorage, type Storage } from "@/lib/storage";
+import type { Storage } from "@/lib/storage";
 import type { Actor } from "@/lib/submissions/actor";
 
 const BUCKET = "certdesk-scheduling-test";
@@ -38,20 +35,11 @@ export type SchedulingHarness = {
 
 export function setupSchedulingHarness(): { readonly current: SchedulingHarness } {
   const t = setupTestDatabase();
+  const s = setupTestStorage({ prefix: "scheduling", bucket: BUCKET });
   let current: SchedulingHarness | undefined;
-  let dir: string | undefined;
-  let s3: EmbeddedS3 | undefined;
-  let destroy: (() => void) | undefined;
   beforeAll(async () => {
     const db = t.current.db;
-    dir = await mkdtemp(path.join(tmpdir(), "certdesk-scheduling-"));
-    s3 = await startS3Server({ directory: path.join(dir, "s3"), port: 0, bucket: BUCKET });
-    const config = loadConfig({ CERTDESK_DATA_DIR: ".certdesk", CERTDESK_S3_ENDPOINT: s3.endpoint, CERTDESK_S3_BUCKET: BUCKET }, dir);
-    await ensureLocalKey(config);
-    const client = createS3Client(config);
-    destroy = () => client.destroy();
-    const storage = createStorage(config, { s3: client });
-    await seedDemo(db, { programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })) });
+    await seedDemo(db, { programs: EXAMPLE_PROGRAM_RECORDS });
     const user = async (email: string) => {
       const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
       return (await loadSessionUser(db, row!.id))!;
@@ -60,8 +48,8 @@ export function setupSchedulingHarness(): { readonly current: SchedulingHarness 
     current = {
       t: t.current,
       db,
-      storage,
-      config,
+      storage: s.current.storage,
+      config: s.current.config,
       users: {
         acme: await user("partner@acme.test"),
         globex: await user("partner@globex.test"),
@@ -72,11 +60,6 @@ export function setupSchedulingHarness(): { readonly current: SchedulingHarness 
       globexOrgId: await org("globex-financial"),
     };
   }, 60_000);
-  afterAll(async () => {
-    destroy?.();
-    await s3?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
   return {
     get current() {
       if (!current) throw new Error("setupSchedulingHarness: read .current inside a test");

@@ -4,19 +4,18 @@
  * AES keyring, so storage is exercised exactly as the portal runs it.
  */
 import "reflect-metadata";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll } from "vitest";
+import { beforeAll } from "vitest";
 import { developerApps, environments, organisations, users } from "@/lib/db";
 import { seedDemo } from "@/lib/db/seed";
 import { setupTestDatabase } from "@/lib/db/testing";
 import { loadSessionUser, type SessionUser } from "@/lib/auth/access";
-import { loadConfig, type Config } from "@/lib/config";
-import { ensureLocalKey, startS3Server, type EmbeddedS3 } from "@/lib/embedded";
-import { createS3Client, createStorage, type Storage } from "@/lib/storage";
-import { EXAMPLE_PROGRAMS } from "@/lib/policy";
+import type { Config } from "@/lib/config";
+import { setupTestStorage } from "@/lib/embedded/testing";
+import type { Storage } from "@/lib/storage";
+import { EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy";
 import { DEFAULT_AT, mintCertificate, qcStatementsExtension, type TestCert } from "@/lib/pki/testing/factory";
 import type { Database } from "@/lib/db";
 import type { Actor } from "./actor";
@@ -37,20 +36,11 @@ export type Harness = {
 
 export function setupHarness(): { readonly current: Harness } {
   const t = setupTestDatabase();
+  const s = setupTestStorage({ prefix: "submissions", bucket: BUCKET });
   let current: Harness | undefined;
-  let dir: string | undefined;
-  let s3: EmbeddedS3 | undefined;
-  let destroy: (() => void) | undefined;
   beforeAll(async () => {
     const db = t.current.db;
-    dir = await mkdtemp(path.join(tmpdir(), "certdesk-submissions-"));
-    s3 = await startS3Server({ directory: path.join(dir, "s3"), port: 0, bucket: BUCKET });
-    const config = loadConfig({ CERTDESK_DATA_DIR: ".certdesk", CERTDESK_S3_ENDPOINT: s3.endpoint, CERTDESK_S3_BUCKET: BUCKET }, dir);
-    await ensureLocalKey(config);
-    const client = createS3Client(config);
-    destroy = () => client.destroy();
-    const storage = createStorage(config, { s3: client });
-    await seedDemo(db, { programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })) });
+    await seedDemo(db, { programs: EXAMPLE_PROGRAM_RECORDS });
     const user = async (email: string) => {
       const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
       return (await loadSessionUser(db, row!.id))!;
@@ -59,20 +49,13 @@ export function setupHarness(): { readonly current: Harness } {
     const org = async (slugLike: string) => (await db.select({ id: organisations.id, name: organisations.name }).from(organisations)).find((o) => o.name.startsWith(slugLike))!.id;
     current = {
       db,
-      storage,
-      config,
-      s3Dir: path.join(dir, "s3"),
+      ...s.current,
       now: () => DEFAULT_AT,
       users: { acme: await user("partner@acme.test"), globex: await user("partner@globex.test"), reviewer: await user("reviewer1@certdesk.test") },
       apps: { acmeCheckout: await app("Acme Checkout"), acmeTreasury: await app("Acme Treasury Gateway"), globexPayouts: await app("Globex Payouts") },
       acmeOrgId: await org("Acme"),
       globexOrgId: await org("Globex"),
     };
-  });
-  afterAll(async () => {
-    destroy?.();
-    await s3?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
   return {
     get current() {

@@ -13,7 +13,7 @@ import { DEMO_API_TOKEN, seedDemo } from "@/lib/db/seed";
 import { getConfig } from "@/lib/config";
 import { ensureLocalKey, startS3Server, type EmbeddedS3 } from "@/lib/embedded";
 import { getStorage } from "@/lib/storage";
-import { EXAMPLE_PROGRAMS } from "@/lib/policy";
+import { EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy";
 import { loadSessionUser } from "@/lib/auth/access";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { acmeChain } from "@/lib/submissions/testing";
@@ -44,7 +44,7 @@ beforeAll(async () => {
   delete process.env.DATABASE_URL;
   await ensureLocalKey(getConfig());
   db = await getDb();
-  await seedDemo(db, { programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })) });
+  await seedDemo(db, { programs: EXAMPLE_PROGRAM_RECORDS });
   const [globexUser] = await db.select({ id: users.id }).from(users).where(eq(users.email, "partner@globex.test"));
   globexToken = (await createApiToken(db, { user: (await loadSessionUser(db, globexUser!.id))!, name: "Globex CI" })).token;
   acmeCheckout = (await db.select({ id: developerApps.id }).from(developerApps).where(eq(developerApps.name, "Acme Checkout")))[0]!.id;

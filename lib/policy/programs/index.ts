@@ -13,6 +13,9 @@ export type ExampleProgramId = (typeof EXAMPLE_PROGRAM_IDS)[number];
 
 export const EXAMPLE_PROGRAMS: readonly Program[] = [caChain, selfSignedAllowed, s2sZip, providerCaCsr].map((p) => parseProgram(p));
 
+/** The example programs as the database stores them (`programs` rows), for the demo seed and tests. */
+export const EXAMPLE_PROGRAM_RECORDS = EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p }));
+
 /**
  * One example program by id, or `undefined`.
  *
