@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { emailOutbox, memberships, notifications, organisations, users, type Database } from "@/lib/db";
 import { seedDemo } from "@/lib/db/seed";
 import { setupTestDatabase } from "@/lib/db/testing";
-import { EXAMPLE_PROGRAMS } from "@/lib/policy";
+import { EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy";
 import { deliverPendingEmails, outboxSender, renderEmail } from "./email";
 import { listNotifications, markRead, notify, unreadCount } from "./notify";
 
@@ -12,7 +12,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   const db = t.current.db;
-  await seedDemo(db, { programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })) });
+  await seedDemo(db, { programs: EXAMPLE_PROGRAM_RECORDS });
   for (const u of await db.select({ id: users.id, email: users.email }).from(users)) ids[u.email] = u.id;
   for (const o of await db.select({ id: organisations.id, slug: organisations.slug }).from(organisations)) ids[o.slug] = o.id;
 });

@@ -22,7 +22,7 @@ import {
 } from "@/lib/db";
 import { seedDemo } from "@/lib/db/seed";
 import { loadSessionUser, type SessionUser } from "@/lib/auth/access";
-import { EXAMPLE_PROGRAMS } from "@/lib/policy";
+import { EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy";
 
 export type ReviewFixture = {
   users: { acme: SessionUser; globex: SessionUser; reviewer1: SessionUser; reviewer2: SessionUser; support: SessionUser; admin: SessionUser };
@@ -32,7 +32,7 @@ export type ReviewFixture = {
 
 /** Seeds the demo data (idempotent) and returns its users, organisations and apps. */
 export async function seedReviewFixture(db: Database): Promise<ReviewFixture> {
-  await seedDemo(db, { programs: EXAMPLE_PROGRAMS.map((p) => ({ id: p.id, version: p.version, name: p.name, definition: p })) });
+  await seedDemo(db, { programs: EXAMPLE_PROGRAM_RECORDS });
   const user = async (email: string) => {
     const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
     return (await loadSessionUser(db, row!.id))!;
