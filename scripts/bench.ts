@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEFAULT_AT, mintChain, mintCertificate, type TestCert } from "../lib/pki/testing/factory";
 import { checkUpload, getExampleProgram } from "../lib/policy";
+import { queueBench } from "./bench-queue";
 
 type Row = { bench: string; metric: string; value: string; note?: string };
 type Context = { dir: string; chain: { root: TestCert; ica: TestCert; leaves: TestCert[] } };
@@ -145,7 +146,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms, heap: peakHeap - before.heapUsed, rss: peakRss - before.rss };
 }
 
-const BENCHES: Bench[] = [chainThroughput, uploadMemory];
+const BENCHES: Bench[] = [chainThroughput, uploadMemory, queueBench];
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
