@@ -2,6 +2,7 @@
 /** A form bound to a scheduling server action, showing its outcome (or refusal) next to it. */
 import { useActionState, type ReactNode } from "react";
 import type { ActionState } from "../actions";
+import { ActionOutcome } from "@/app/_components/action-outcome";
 
 export function ActionForm({
   action,
@@ -26,16 +27,7 @@ export function ActionForm({
       <button type="submit" className={secondary ? "button button--secondary" : "button"} disabled={pending}>
         {pending ? (pendingLabel ?? "Working…") : submitLabel}
       </button>
-      {state.error ? (
-        <p className="alert alert--error" role="alert">
-          {state.error}
-        </p>
-      ) : null}
-      {state.ok ? (
-        <p className="alert alert--info" role="status">
-          {state.ok}
-        </p>
-      ) : null}
+      <ActionOutcome state={state} />
     </form>
   );
 }

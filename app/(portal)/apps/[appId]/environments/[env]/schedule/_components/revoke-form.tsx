@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { reportCompromiseAction, type RevokeState } from "../actions";
+import { ActionOutcome } from "@/app/_components/action-outcome";
 
 export function ReportCompromiseForm({ submissionId, subject }: { submissionId: string; subject: string }) {
   const [state, action, pending] = useActionState<RevokeState, FormData>(reportCompromiseAction, {});
@@ -12,16 +13,7 @@ export function ReportCompromiseForm({ submissionId, subject }: { submissionId: 
       <button type="submit" className="button button--secondary" disabled={pending}>
         {pending ? "Revoking…" : "Report key compromise — revoke now"}
       </button>
-      {state.error ? (
-        <p className="alert alert--error" role="alert">
-          {state.error}
-        </p>
-      ) : null}
-      {state.ok ? (
-        <p className="alert alert--info" role="status">
-          {state.ok}
-        </p>
-      ) : null}
+      <ActionOutcome state={state} />
     </form>
   );
 }

@@ -2,6 +2,7 @@
 import { useActionState } from "react";
 import { submitForReviewAction, withdrawAction, type ActionState } from "../[submissionId]/actions";
 import styles from "./submissions.module.css";
+import { ActionOutcome } from "@/app/_components/action-outcome";
 
 type Warning = { id: string; code: string; message: string };
 
@@ -30,16 +31,7 @@ export function SubmitForReviewForm({ submissionId, path, warnings }: { submissi
           {pending ? "Sending…" : "Submit for review"}
         </button>
       </div>
-      {state.error ? (
-        <p className="alert alert--error" role="alert">
-          {state.error}
-        </p>
-      ) : null}
-      {state.ok ? (
-        <p className="alert alert--info" role="status">
-          {state.ok}
-        </p>
-      ) : null}
+      <ActionOutcome state={state} />
     </form>
   );
 }
@@ -53,16 +45,7 @@ export function WithdrawForm({ submissionId, path, label }: { submissionId: stri
       <button type="submit" className="button button--secondary" disabled={pending}>
         {pending ? "Withdrawing…" : label}
       </button>
-      {state.error ? (
-        <p className="alert alert--error" role="alert">
-          {state.error}
-        </p>
-      ) : null}
-      {state.ok ? (
-        <p className="alert alert--info" role="status">
-          {state.ok}
-        </p>
-      ) : null}
+      <ActionOutcome state={state} />
     </form>
   );
 }
