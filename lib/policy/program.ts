@@ -128,6 +128,24 @@ export const programSchema = z.object({
   review: z
     .object({ targetBusinessDays: z.number().int().min(1).max(30).default(2) })
     .default({ targetBusinessDays: 2 }),
+  /**
+   * Expiry reminders (issue 14; lib/expiry): days before not-after at which the owning
+   * organisation's partners are reminded, and the threshold from which a certificate is
+   * `urgent` (004: 90 days warning, 30 urgent). A threshold longer than half a
+   * certificate's whole validity is skipped for that certificate.
+   */
+  expiry: z
+    .object({
+      reminderDays: z
+        .array(z.number().int().min(1).max(3_650))
+        .max(10)
+        .refine((d) => new Set(d).size === d.length, "reminderDays must not repeat a day")
+        .default([90, 30]),
+      urgentDays: z.number().int().min(0).max(3_650).default(30),
+      /** A renewal (or CSR) whose key equals the certificate it replaces: KEY_REUSED at this severity (003: distinct keys → error). */
+      keyReuse: z.enum(["warning", "error"]).default("warning"),
+    })
+    .default({ reminderDays: [90, 30], urgentDays: 30, keyReuse: "warning" }),
   /** Enablement windows (lib/scheduling reads these; each falls back to the house default there). */
   scheduling: z
     .object({
