@@ -145,6 +145,8 @@ export const submissions = pgTable(
     idempotencyKey: text("idempotency_key"),
     /** The submission this one answers after "changes requested". */
     supersedesId: uuid("supersedes_id"),
+    /** Issue 14 (renewal): the live leaf certificate this submission renews; its successor once active. */
+    replacesCertificateId: uuid("replaces_certificate_id"),
     approvalsRequired: integer("approvals_required").notNull().default(1),
     /** Optimistic-concurrency counter: every state change increments it. */
     version: integer("version").notNull().default(0),
@@ -358,6 +360,13 @@ export const emailOutbox = pgTable("email_outbox", {
   html: text("html"),
   sentAt: tstz("sent_at"),
   providerMessageId: text("provider_message_id"),
+  // Issue 14: delivery with retries and backoff; a row that exhausted its attempts has failedAt.
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: tstz("next_attempt_at"),
+  lastError: text("last_error"),
+  failedAt: tstz("failed_at"),
+  /** Attachments (e.g. the window's .ics), base64 content. */
+  attachments: jsonb("attachments").$type<{ filename: string; contentType: string; contentBase64: string }[]>(),
   createdAt: createdAt(),
 });
 
@@ -413,4 +422,36 @@ export const signInAttempts = pgTable(
     at: tstz("at").notNull().defaultNow(),
   },
   (t) => [index("sign_in_attempts_key_at").on(t.key, t.at)],
+);
+
+// ── Issue 14: expiry reminders and digests ────────────────────────────────────────────
+
+/**
+ * One row per certificate and reminder threshold (days before not-after; 0 = the
+ * "expired" notice). Written in the same transaction as the notification: the unique
+ * index is what makes concurrent expiry jobs send each reminder exactly once.
+ */
+export const certificateReminders = pgTable(
+  "certificate_reminders",
+  {
+    id: id(),
+    certificateId: uuid("certificate_id").notNull().references(() => certificates.id, { onDelete: "cascade" }),
+    days: integer("days").notNull(),
+    sentAt: tstz("sent_at").notNull(),
+    recipients: integer("recipients").notNull().default(0),
+  },
+  (t) => [uniqueIndex("certificate_reminders_cert_days").on(t.certificateId, t.days)],
+);
+
+/** A digest (support's urgent-expiry digest, reviewers' queue digest) sent once per kind and period. */
+export const notificationDigests = pgTable(
+  "notification_digests",
+  {
+    kind: text("kind").notNull(),
+    /** The period it covers, e.g. "2026-11-28" (UTC day). */
+    period: text("period").notNull(),
+    items: integer("items").notNull(),
+    sentAt: tstz("sent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.period] })],
 );
