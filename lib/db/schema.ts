@@ -424,6 +424,19 @@ export const signInAttempts = pgTable(
   (t) => [index("sign_in_attempts_key_at").on(t.key, t.at)],
 );
 
+// ── Issue 10: partner API and upload rate limit ───────────────────────────────────────
+
+/**
+ * One fixed-window counter per key (`token:<id>`, `user:<id>`, `ip:<address>`), shared by
+ * every instance. lib/rate-limit bumps it with ONE upsert per request, so concurrent
+ * requests can neither lose a count nor both see the last free slot.
+ */
+export const rateLimitCounters = pgTable("rate_limit_counters", {
+  key: text("key").primaryKey(),
+  windowStart: tstz("window_start").notNull(),
+  count: integer("count").notNull(),
+});
+
 // ── Issue 14: expiry reminders and digests ────────────────────────────────────────────
 
 /**
