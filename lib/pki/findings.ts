@@ -58,6 +58,9 @@ export const FINDING_CODES = [
   "PSD2_QWAC_REQUIRED",
   "REVOKED",
   "REVOCATION_UNKNOWN",
+  // Live revocation and AIA fetching (issue 15)
+  "REVOCATION_REVOKED",
+  "CHAIN_INTERMEDIATE_FETCHED",
   // CSRs
   "CSR_SIGNATURE_INVALID",
   "CSR_SUBJECT_FIELD",

@@ -326,7 +326,7 @@ describe("revocation", () => {
 
   it("uses the status checker seam: revoked is an error, unknown a warning", async () => {
     const revoked: StatusChecker = async (cert) => (cert.info.subject === leaf.subject ? { status: "revoked", reason: "keyCompromise" } : { status: "good" });
-    expect(codes(await check({ leaf: leaf.pem, statusChecker: revoked }))).toEqual(["REVOKED"]);
+    expect(codes(await check({ leaf: leaf.pem, statusChecker: revoked }))).toEqual(["REVOCATION_REVOKED"]);
     const unknown: StatusChecker = async () => ({ status: "unknown", reason: "responder unreachable" });
     const r = await check({ leaf: leaf.pem, statusChecker: unknown });
     expect(r.ok).toBe(true);

@@ -19,7 +19,15 @@ const WEAK_HASHES = new Set(["MD2", "MD4", "MD5", "SHA-1"]);
 
 export type CertificateInput = string | Uint8Array;
 
-export type RevocationStatus = { status: "good" | "revoked" | "unknown"; reason?: string };
+export type RevocationStatus = {
+  status: "good" | "revoked" | "unknown";
+  /** Revoked: the CRLReason (e.g. `keyCompromise`); unknown: why the status could not be learned. */
+  reason?: string;
+  /** Revoked: when, per the CA. */
+  revokedAt?: Date;
+  /** Where the answer came from (an OCSP responder or CRL URL). */
+  source?: string;
+};
 
 /** What a status checker is told about a certificate: its DER and inspected facts. */
 export type StatusSubject = { der: Uint8Array; info: CertificateInfo };
@@ -585,7 +593,15 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
         case "good":
           break;
         case "revoked":
-          out.push(finding("REVOKED", node, `${label(node)} is revoked${status.reason ? `: ${status.reason}` : ""}.`));
+          // A live answer from the CA (OCSP or its CRL) has its own code, apart from a supplied CRL's REVOKED.
+          out.push(
+            finding(
+              "REVOCATION_REVOKED",
+              node,
+              `${label(node)} was revoked by its CA${status.revokedAt ? ` on ${iso(status.revokedAt)}` : ""}${status.reason ? ` (reason: ${status.reason})` : ""}${status.source ? `, according to ${status.source}` : ""}.`,
+              { fix: "A revoked certificate can never be used again: create a new key and CSR and have your CA issue a new certificate." },
+            ),
+          );
           break;
         case "unknown":
           out.push(finding("REVOCATION_UNKNOWN", node, `The revocation status of ${label(node, true)} is unknown${status.reason ? `: ${status.reason}` : ""}.`, { severity: "warning" }));
