@@ -468,3 +468,45 @@ export const notificationDigests = pgTable(
   },
   (t) => [primaryKey({ columns: [t.kind, t.period] })],
 );
+
+// ── Issue 15: live revocation checking and PKI fetching ───────────────────────────────
+
+/**
+ * Fetched CRLs, OCSP responses and AIA certificates (lib/pki-fetch), kept until the
+ * answer's own nextUpdate and at most 24 h. The body is base64 text (small: ≤ 1 MiB).
+ */
+export const pkiFetchCache = pgTable(
+  "pki_fetch_cache",
+  {
+    key: text("key").primaryKey(),
+    body: text("body").notNull(),
+    fetchedAt: tstz("fetched_at").notNull(),
+    expiresAt: tstz("expires_at").notNull(),
+  },
+  (t) => [index("pki_fetch_cache_expires").on(t.expiresAt)],
+);
+
+export const REVOCATION_CHECK_STATUSES = ["good", "revoked", "unknown"] as const;
+
+/**
+ * Each live revocation check of a submission's leaf (at upload and by the daily re-check):
+ * what the CA said, where it was asked, and when. The reviewer's page shows the latest.
+ */
+export const revocationChecks = pgTable(
+  "revocation_checks",
+  {
+    id: id(),
+    submissionId: uuid("submission_id").notNull().references(() => submissions.id, { onDelete: "cascade" }),
+    fingerprintSha256: text("fingerprint_sha256").notNull(),
+    status: text("status", { enum: REVOCATION_CHECK_STATUSES }).notNull(),
+    source: text("source", { enum: ["ocsp", "crl", "none"] }).notNull(),
+    url: text("url"),
+    why: text("why"),
+    detail: text("detail").notNull(),
+    revokedAt: tstz("revoked_at"),
+    reason: text("reason"),
+    trigger: text("trigger", { enum: ["upload", "daily"] }).notNull(),
+    checkedAt: tstz("checked_at").notNull(),
+  },
+  (t) => [index("revocation_checks_submission").on(t.submissionId, t.checkedAt)],
+);
