@@ -95,7 +95,11 @@ export async function startSandboxGateway(options: {
           scopes.set(id, { scope: { programId: m[1]!, environmentKey: m[2]! }, version: pointer.version, caBlocks: pemBlocks(pem), clients });
           changed = true;
         }
-        for (const id of [...scopes.keys()]) if (!seen.has(id)) (scopes.delete(id), (changed = true));
+        for (const id of [...scopes.keys()]) {
+          if (seen.has(id)) continue;
+          scopes.delete(id);
+          changed = true;
+        }
         if (changed) server.setSecureContext(secureContext());
         return Object.fromEntries([...scopes.entries()].map(([id, s]) => [id, s.version]));
       } finally {
