@@ -510,3 +510,79 @@ export const revocationChecks = pgTable(
   },
   (t) => [index("revocation_checks_submission").on(t.submissionId, t.checkedAt)],
 );
+
+// ---- issue 12: Certdesk as the issuing CA (lib/ca) ----
+
+/** A root and an issuing CA for one environment of a `provider-ca` program. Keys live in KMS (aws) or the data dir (local). */
+export const certificateAuthorities = pgTable(
+  "certificate_authorities",
+  {
+    id: id(),
+    programId: text("program_id").notNull(),
+    environmentKey: text("environment_key").notNull(),
+    /** RSA_2048 | ECC_NIST_P256 (KMS key spec names). */
+    keySpec: text("key_spec").notNull(),
+    /** Where each key is: "kms:<arn>" or "local:<file>" — a reference, never key material. */
+    rootKeyRef: text("root_key_ref").notNull(),
+    issuingKeyRef: text("issuing_key_ref").notNull(),
+    rootPem: text("root_pem").notNull(),
+    issuingPem: text("issuing_pem").notNull(),
+    /** The number of the newest published CRL (0: none yet). Only ever increases. */
+    crlNumber: integer("crl_number").notNull().default(0),
+    crlThisUpdate: tstz("crl_this_update"),
+    /** Set by a revocation, cleared when the CRL carrying it is published. */
+    crlStale: boolean("crl_stale").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("certificate_authorities_scope").on(t.programId, t.environmentKey)],
+);
+
+export const ISSUED_CERTIFICATE_STATUSES = ["issued", "revoked"] as const;
+
+/** Every certificate the CA signed for a partner (both purposes of a CSR submission). */
+export const issuedCertificates = pgTable(
+  "issued_certificates",
+  {
+    id: id(),
+    authorityId: uuid("authority_id").notNull().references(() => certificateAuthorities.id),
+    submissionId: uuid("submission_id").notNull().references(() => submissions.id, { onDelete: "cascade" }),
+    organisationId: uuid("organisation_id").notNull().references(() => organisations.id),
+    appId: uuid("app_id").notNull().references(() => developerApps.id),
+    environmentId: uuid("environment_id").notNull().references(() => environments.id),
+    purpose: text("purpose", { enum: ["mtls", "signature"] }).notNull(),
+    /** Lower-case hex, as in the certificate. */
+    serialNumber: text("serial_number").notNull(),
+    subject: text("subject").notNull(),
+    notBefore: tstz("not_before").notNull(),
+    notAfter: tstz("not_after").notNull(),
+    fingerprintSha256: text("fingerprint_sha256").notNull(),
+    spkiSha256: text("spki_sha256").notNull(),
+    pem: text("pem").notNull(),
+    /** Leaf, issuing CA, root. */
+    chainPem: text("chain_pem").notNull(),
+    status: text("status", { enum: ISSUED_CERTIFICATE_STATUSES }).notNull().default("issued"),
+    revokedAt: tstz("revoked_at"),
+    /** RFC 5280 CRLReason code. */
+    crlReason: integer("crl_reason"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("issued_certificates_serial").on(t.authorityId, t.serialNumber),
+    uniqueIndex("issued_certificates_submission_purpose").on(t.submissionId, t.purpose),
+    index("issued_certificates_spki").on(t.spkiSha256),
+  ],
+);
+
+/** The issuance of an approved CSR submission: pending → issued, or blocked by the self-check. */
+export const caIssuances = pgTable("ca_issuances", {
+  submissionId: uuid("submission_id")
+    .primaryKey()
+    .references(() => submissions.id, { onDelete: "cascade" }),
+  status: text("status", { enum: ["pending", "issued", "blocked"] }).notNull(),
+  /** The engine's verdict on each issued chain before release: { purpose: { verdict, codes } }. */
+  selfCheck: jsonb("self_check").$type<Record<string, { verdict: string; codes: string[] }>>(),
+  detail: text("detail"),
+  attempts: integer("attempts").notNull().default(0),
+  createdAt: createdAt(),
+  updatedAt: tstz("updated_at").notNull().defaultNow(),
+});

@@ -146,6 +146,21 @@ export const programSchema = z.object({
       keyReuse: z.enum(["warning", "error"]).default("warning"),
     })
     .default({ reminderDays: [90, 30], urgentDays: 30, keyReuse: "warning" }),
+  /**
+   * Who issues the partners' certificates (issue 12): their own CA ("partner", the default),
+   * or Certdesk as the provider's CA ("provider-ca", 003: the partner sends CSRs, the provider
+   * signs them). `"provider-ca"` alone is accepted as shorthand. validityDays: the issued
+   * certificates' lifetime (003's sample certificate runs one year).
+   */
+  issuance: z
+    .preprocess(
+      (v) => (typeof v === "string" ? { mode: v } : v),
+      z.object({
+        mode: z.enum(["partner", "provider-ca"]).default("partner"),
+        validityDays: z.number().int().min(1).max(825).default(365),
+      }),
+    )
+    .optional(),
   /** Enablement windows (lib/scheduling reads these; each falls back to the house default there). */
   scheduling: z
     .object({
