@@ -5,6 +5,8 @@
 export const E2E_PORT = Number.parseInt(process.env.E2E_PORT ?? "3100", 10);
 export const E2E_S3_PORT = Number.parseInt(process.env.E2E_S3_PORT ?? "4578", 10);
 export const E2E_DATA_DIR = ".certdesk-e2e";
+/** The e2e portal's sandbox mTLS gateway: not the developer's 8443. */
+export const E2E_GATEWAY_PORT = Number.parseInt(process.env.E2E_GATEWAY_PORT ?? "8453", 10);
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 
 export const E2E_SERVER_ENV: Record<string, string> = {
@@ -13,6 +15,7 @@ export const E2E_SERVER_ENV: Record<string, string> = {
   CERTDESK_S3_ENDPOINT: `http://127.0.0.1:${E2E_S3_PORT}`,
   CERTDESK_PUBLIC_URL: E2E_BASE_URL,
   PORT: String(E2E_PORT),
+  CERTDESK_GATEWAY_PORT: String(E2E_GATEWAY_PORT),
   NEXT_TELEMETRY_DISABLED: "1",
 };
 

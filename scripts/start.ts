@@ -131,6 +131,12 @@ async function main() {
     server.listen(port, "127.0.0.1", () => resolve());
   });
 
+  // The sandbox mTLS gateway: what API Gateway + the authorizer do on AWS, on the published trust stores.
+  const { startSandboxGateway, sandboxGatewayPort, whoamiCurlCommand } = await import("../lib/gateway/sandbox");
+  const { getStorage } = await import("../lib/storage");
+  const gateway = await startSandboxGateway({ storage: getStorage(), dataDir: config.dataDir, port: sandboxGatewayPort() });
+  const gatewayCa = path.relative(cwd, gateway.caFile) || gateway.caFile;
+
   console.log(
     [
       "",
@@ -141,6 +147,8 @@ async function main() {
       "",
       `  Demo API token (Acme): ${DEMO_API_TOKEN}`,
       `  Health: ${config.publicUrl}/api/health`,
+      `  Sandbox mTLS gateway: https://localhost:${gateway.port}/whoami (its server CA: ${gatewayCa})`,
+      `    ${whoamiCurlCommand({ port: gateway.port, caFile: gatewayCa })}`,
       `  Data: ${path.relative(cwd, config.dataDir) || "."} (kept across restarts; \`npm run reset\` wipes it)`,
       "",
     ].join("\n"),
@@ -162,6 +170,7 @@ async function main() {
       server.closeAllConnections();
     });
     await app.close?.().catch(() => undefined);
+    await gateway.close().catch((error: unknown) => console.error("certdesk: stopping the sandbox gateway failed:", error));
     await jobs.stop().catch((error: unknown) => console.error("certdesk: stopping the job runner failed:", error));
     await closeDb().catch((error: unknown) => console.error("certdesk: closing the database failed:", error));
     await s3.stop().catch((error: unknown) => console.error("certdesk: stopping S3 failed:", error));
