@@ -54,6 +54,12 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     disabled: boolean("disabled").notNull().default(false),
     lastSignInAt: tstz("last_sign_in_at"),
+    /**
+     * Issue 10: bumped on sign-out, password change, role change and deactivation (by
+     * database triggers, migration 10_session_version_triggers); a session minted under
+     * an older version is refused on its next request.
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
   },
   // Sign-in and OIDC matching look e-mails up lower-cased; a mixed-case row would be a
@@ -331,6 +337,14 @@ export const truststoreVersions = pgTable(
     truststoreKey: text("truststore_key").notNull(),
     clientsKey: text("clients_key").notNull(),
     cause: text("cause").notNull(),
+    // Issue 13 (gateway): the S3 VersionId of the `current/truststore.pem` this version wrote
+    // (null where the bucket is not versioned, e.g. the embedded s3rver), and what happened
+    // when the job pointed the API Gateway domain's truststoreVersion at it.
+    s3VersionId: text("s3_version_id"),
+    gatewayStatus: text("gateway_status", { enum: ["pending", "applied", "skipped", "failed"] }),
+    gatewayWarnings: jsonb("gateway_warnings").$type<string[]>(),
+    gatewayDetail: text("gateway_detail"),
+    gatewayUpdatedAt: tstz("gateway_updated_at"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("truststore_versions_env_version").on(t.programId, t.environmentKey, t.version)],
@@ -586,3 +600,26 @@ export const caIssuances = pgTable("ca_issuances", {
   createdAt: createdAt(),
   updatedAt: tstz("updated_at").notNull().defaultNow(),
 });
+
+// ── Issue 10 (security hardening): server-side sessions ─────────────────────────────
+/**
+ * One row per signed-in session (the JWT carries only its id, `sid`). Checked on every
+ * request by lib/auth/sessions: ended, idle over 30 minutes, older than 8 hours, or
+ * minted under an older users.session_version → refused, so a JWT replayed after
+ * sign-out no longer works.
+ */
+export const authSessions = pgTable(
+  "auth_sessions",
+  {
+    id: id(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** users.session_version when the session started. */
+    sessionVersion: integer("session_version").notNull(),
+    createdAt: tstz("created_at").notNull(),
+    lastSeenAt: tstz("last_seen_at").notNull(),
+    endedAt: tstz("ended_at"),
+    /** sign-out | idle | absolute | version */
+    endReason: text("end_reason"),
+  },
+  (t) => [index("auth_sessions_user").on(t.userId)],
+);

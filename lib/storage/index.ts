@@ -46,7 +46,8 @@ export type FileContext = {
   purpose: string;
 };
 
-export type StoredObject = { key: string; size: number; sha256: string };
+/** `versionId`: S3's VersionId of what was written, when the bucket is versioned (AWS); s3rver sends none. */
+export type StoredObject = { key: string; size: number; sha256: string; versionId?: string };
 
 export type HealthStatus = { ok: boolean; detail: string };
 
@@ -201,9 +202,10 @@ export function createStorage(config: Config, deps: { s3?: S3Client; kms?: KMS }
       : {};
   }
 
-  async function put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+  async function put(key: string, body: Uint8Array, contentType: string): Promise<string | undefined> {
     try {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...sse() }));
+      const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...sse() }));
+      return out.VersionId;
     } catch (error) {
       throw s3Failure(error);
     }
@@ -285,8 +287,8 @@ export function createStorage(config: Config, deps: { s3?: S3Client; kms?: KMS }
     async putPlain({ key, bytes, contentType }) {
       checkKey(key);
       if (bytes.byteLength > MAX_OBJECT_BYTES) throw new StorageError("too-large");
-      await put(key, bytes, contentType ?? "application/octet-stream");
-      return { key, size: bytes.byteLength, sha256: sha256Hex(bytes) };
+      const versionId = await put(key, bytes, contentType ?? "application/octet-stream");
+      return { key, size: bytes.byteLength, sha256: sha256Hex(bytes), ...(versionId ? { versionId } : {}) };
     },
 
     async getPlain(key) {
