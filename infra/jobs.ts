@@ -21,6 +21,9 @@ import { BUNDLE_EXTERNALS } from "./environment";
 export const JOB_SCHEDULES: Record<JobName, `cron(${string})` | `rate(${string})`> = {
   "activate-enablements": "cron(0/15 * * * ? *)",
   "clean-orphaned-objects": "cron(30 3 * * ? *)",
+  // Daily (issue 14): reminders, expiry notices and the support and reviewer digests, at the
+  // start of the working day in Europe; a quarter hour, so the database wakes once for both.
+  "expiry-reminders": "cron(0 7 * * ? *)",
 };
 
 function pascal(name: string): string {

@@ -10,7 +10,7 @@
 import { getConfig } from "../config";
 
 /** Every job the schedule knows, in the order they were introduced. */
-export const JOB_NAMES = ["activate-enablements", "clean-orphaned-objects"] as const;
+export const JOB_NAMES = ["activate-enablements", "clean-orphaned-objects", "expiry-reminders"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** What a job receives: the time of this run (jobs take no clock of their own). */
@@ -31,6 +31,10 @@ export const JOBS: Record<JobName, JobEntry> = {
   "clean-orphaned-objects": {
     plannedIn: "lib/jobs/clean-orphaned-objects.ts (issue 4: submission persistence)",
     load: () => import("./clean-orphaned-objects").then((m) => m.run),
+  },
+  "expiry-reminders": {
+    plannedIn: "lib/expiry/run-expiry-job.ts (issue 14: expiry and renewal)",
+    load: () => import("../expiry/job").then((m) => m.run),
   },
 };
 

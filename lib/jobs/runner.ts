@@ -7,6 +7,8 @@
 import { getDb } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
 import { activateEnablements, type ActivationDeps, type ActivationReport } from "./activate-enablements";
+import { runCaJobs } from "@/lib/ca/jobs";
+import { runExpiryJob } from "@/lib/expiry/run-expiry-job";
 
 export type JobRunnerHandle = {
   /** Resolves when the run in progress (if any) has finished. */
@@ -34,7 +36,14 @@ export function startJobRunner(
   const runOnce = (): Promise<ActivationReport> => {
     running ??= (async () => {
       try {
-        return await activateEnablements({ ...(await deps()), now: now(), log });
+        const d = await deps();
+        const at = now();
+        const report = await activateEnablements({ ...d, now: at, log });
+        // Issue 14: locally the expiry job runs on every tick (it is idempotent; on AWS it is daily).
+        await runExpiryJob({ db: d.db, now: at }).catch((error: unknown) => log("jobs: expiry-reminders failed; retried next run", error));
+        // Issue 12: pending issuances and due CRLs (a revocation reaches the CRL within a minute).
+        await runCaJobs({ db: d.db, storage: d.storage, now: at }).catch((error: unknown) => log("jobs: CA issuance/CRL failed; retried next run", error));
+        return report;
       } finally {
         running = null;
       }

@@ -9,6 +9,7 @@ import { auditEvents, certificates, findings, reviews, submissionFiles, users } 
 import type { Actor } from "./actor";
 import type { SubmissionDeps } from "./create-submission";
 import { loadSubmissionForActor } from "./load-submission";
+import { safeDisplayName } from "./stored-files";
 
 /** The stages a submission goes through, in order, as the timeline draws them. */
 export const TIMELINE_STAGES = ["submitted", "in_review", "changes_requested", "approved", "scheduled", "active", "retired", "revoked"] as const;
@@ -42,6 +43,8 @@ const EVENT_LABELS: Record<string, string> = {
   "certificate.revoke": "Revoked",
   "certificate.retire": "Retired",
   "certificate.expire": "Expired",
+  "certificate.reminder": "Expiry reminder sent",
+  "certificate.expiry_notice": "Expired: calls with it now fail",
   "review.approve": "Approved by a reviewer",
   "review.request_changes": "Changes requested by a reviewer",
   "review.reject": "Rejected by a reviewer",
@@ -161,7 +164,8 @@ export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { a
         acknowledgedAt: f.acknowledgedAt,
       }))
       .sort((a, b) => severityOrder[a.severity] - severityOrder[b.severity]),
-    files: fileRows,
+    // Served names without invisible characters, also for rows stored before they were stripped on upload.
+    files: fileRows.map((f) => ({ ...f, name: safeDisplayName(f.name) })),
     certificates: certRows,
     reviews: reviewRows,
     stages: stagesFor(s.status),

@@ -1,0 +1,3 @@
+export { runExpiryJob, certificateLink, type ExpiryJobReport } from "./run-expiry-job";
+export { loadCertificateRecords, findSuccessors, loadExpirySettings, type CertificateRecord } from "./records";
+export * from "./state";
