@@ -161,6 +161,12 @@ export const programSchema = z.object({
       }),
     )
     .optional(),
+  /**
+   * Issue 15: what the daily re-check (lib/jobs/recheck-revocation) does with a live certificate
+   * its CA revoked: `remove` it from the trust store at once (the revocation flow, reason
+   * "revoked by its CA"), or only `alert` the partner and support.
+   */
+  revocation: z.object({ onRevoked: z.enum(["remove", "alert"]).default("remove") }).default({ onRevoked: "remove" }),
   /** Enablement windows (lib/scheduling reads these; each falls back to the house default there). */
   scheduling: z
     .object({
