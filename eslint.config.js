@@ -2,6 +2,15 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
+import { readFileSync } from "node:fs";
+
+/**
+ * The Drizzle table objects of lib/db/schema.ts, read from the source so a new table is
+ * covered the day it is added. Pages and route handlers may open the database (getDb is the
+ * composition root) but never query it: read models and commands live in lib/<domain>.
+ */
+const TABLES = [...readFileSync(new URL("./lib/db/schema.ts", import.meta.url), "utf8").matchAll(/^export const (\w+)\s*=\s*pgTable\(/gm)].map((m) => m[1]);
+const NO_QUERIES_IN_APP = "app/ renders and calls lib/<domain>; put the query in a read model next to its domain (see docs/architecture.md).";
 
 export default tseslint.config(
   { ignores: ["node_modules", ".next", ".certdesk", ".certdesk-*", "**/*.tmp.ts", ".sst", "lib/db/migrations", "next-env.d.ts", "test-results", "playwright-report"] },
@@ -14,6 +23,24 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-definitions": ["error", "type"],
+    },
+  },
+  {
+    // Tests under app/ arrange database state directly, as lib tests do; only shipped code is held to this.
+    files: ["app/**/*.ts", "app/**/*.tsx"],
+    ignores: ["app/**/*.test.ts", "app/**/*.test.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "drizzle-orm", message: NO_QUERIES_IN_APP },
+            { name: "@/lib/db", importNames: TABLES, message: NO_QUERIES_IN_APP },
+            { name: "@/lib/db/schema", message: NO_QUERIES_IN_APP },
+          ],
+          patterns: [{ group: ["drizzle-orm/*", "**/lib/db/schema"], message: NO_QUERIES_IN_APP }],
+        },
+      ],
     },
   },
 );

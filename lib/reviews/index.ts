@@ -13,5 +13,3 @@ export type { ReviewDeps, ReviewActionInput, CurrentState } from "./decide";
 export { isReviewer, canReadReviews } from "./reviewer";
 export { businessDaysBetween, ageCutoff, ageBadge } from "./business-days";
 export type { AgeBadge } from "./business-days";
-export { searchAuditEvents, exportAuditCsv, parseAuditFilters, csvCell } from "./audit-search";
-export type { AuditFilters } from "./audit-search";

@@ -1,19 +1,23 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
-import { loadAuditEvents, loadOrganisations, loadPrograms, loadReviewQueue, loadUsers } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { listOrganisations, listProgramVersions, listUsers } from "@/lib/admin/lists";
+import { searchAuditEvents } from "@/lib/audit/search";
+import { listQueue } from "@/lib/reviews";
 import { PageHeader } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Administration" };
 
 export default async function AdminPage() {
-  await requireRole("admin");
+  const viewer = await requireRole("admin");
+  const db = await getDb();
   const [organisations, users, programs, queue, audit] = await Promise.all([
-    loadOrganisations(),
-    loadUsers(),
-    loadPrograms(),
-    loadReviewQueue(),
-    loadAuditEvents(1),
+    listOrganisations(db, { viewer }),
+    listUsers(db, { viewer }),
+    listProgramVersions(db, { viewer }),
+    listQueue(db, { viewer, filters: { status: "in_review", pageSize: 5 } }),
+    searchAuditEvents(db, { viewer, filters: {}, limit: 1 }),
   ]);
   const apps = organisations.reduce((n, o) => n + o.apps, 0);
   const stats = [
@@ -21,8 +25,8 @@ export default async function AdminPage() {
     { href: "/admin/apps", value: apps, label: "Developer apps" },
     { href: "/admin/users", value: users.length, label: "Users" },
     { href: "/admin/programs", value: new Set(programs.map((p) => p.id)).size, label: "Programs" },
-    { href: "/reviews", value: queue.length, label: "Waiting for review" },
-    { href: "/admin/audit", value: audit[0]?.seq ?? 0, label: "Audit events" },
+    { href: "/reviews", value: queue.counts.in_review, label: "Waiting for review" },
+    { href: "/admin/audit", value: audit.events[0]?.seq ?? 0, label: "Audit events" },
   ];
   return (
     <>

@@ -1,14 +1,15 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
-import { loadAppGrid } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { loadAppGrid } from "@/lib/submissions/app-grid";
 import { Badge, EmptyState, PageHeader } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Developer apps" };
 
 export default async function AppsPage() {
   const user = await requireRole("partner");
-  const rows = await loadAppGrid(user, new Date());
+  const rows = await loadAppGrid(await getDb(), { viewer: user, now: new Date() });
   const organisations = user.memberships.filter((m) => m.role === "partner").map((m) => m.name);
   return (
     <>

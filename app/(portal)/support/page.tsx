@@ -1,15 +1,16 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
-import { loadApprovedForScheduling } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { listApprovedForScheduling } from "@/lib/scheduling/list-approved";
 import { isoDay } from "@/app/_data/certificate-status";
 import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Enablements" };
 
 export default async function SupportPage() {
-  await requireRole(["support", "admin"]);
-  const approved = await loadApprovedForScheduling();
+  const user = await requireRole(["support", "admin"]);
+  const approved = await listApprovedForScheduling(await getDb(), { actor: { kind: "user", user }, now: new Date() });
   return (
     <>
       <PageHeader title="Enablements" intro="Approved certificates ready to be scheduled into an enablement window, longest-waiting first.">

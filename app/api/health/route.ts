@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db";
+import { pingDatabase } from "@/lib/db/health";
 import { getStorage } from "@/lib/storage";
 
 export const dynamic = "force-dynamic";
@@ -30,7 +30,7 @@ async function checkDatabase(): Promise<Check> {
   try {
     // Opening may include Aurora resuming from zero capacity (15–30 s); a query on an open pool is quick.
     const db = await withTimeout(getDb(), 45_000, "database");
-    await withTimeout(db.execute(sql`select 1`), 5_000, "database");
+    await withTimeout(pingDatabase(db), 5_000, "database");
     return { ok: true, detail: "reachable, migrations applied" };
   } catch (error) {
     return failed("database", error);

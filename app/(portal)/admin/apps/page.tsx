@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
-import { loadAllApps } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { loadAppGrid } from "@/lib/submissions/app-grid";
 import { Badge, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Developer apps" };
 
 export default async function AdminAppsPage() {
   const user = await requireRole("admin");
-  const apps = await loadAllApps(user);
+  const apps = await loadAppGrid(await getDb(), { viewer: user, now: new Date() });
   return (
     <>
       <PageHeader title="Developer apps" intro="Every partner's developer apps with the program they onboard to and each environment's certificate status." />

@@ -3,9 +3,9 @@ import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { verifyAuditChain } from "@/lib/audit";
-import { parseAuditFilters, searchAuditEvents, type AuditFilters } from "@/lib/reviews/audit-search";
+import { parseAuditFilters, searchAuditEvents, type AuditFilters } from "@/lib/audit/search";
 import { listDeveloperAppsForUser } from "@/lib/auth/access";
-import { loadOrganisations } from "@/app/_data/portal";
+import { listOrganisations } from "@/lib/admin/lists";
 import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import styles from "./audit.module.css";
 
@@ -33,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const [page, verification, organisations, apps] = await Promise.all([
     searchAuditEvents(db, { viewer, filters, limit: 200 }),
     verifyAuditChain(db),
-    loadOrganisations(),
+    listOrganisations(db, { viewer }),
     listDeveloperAppsForUser(db, viewer),
   ]);
   const { before: _before, ...withoutPaging } = filters;

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
-import { loadOrganisations } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { listOrganisations } from "@/lib/admin/lists";
 import { EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Organisations" };
 
 export default async function OrganisationsPage() {
-  await requireRole("admin");
-  const organisations = await loadOrganisations();
+  const viewer = await requireRole("admin");
+  const organisations = await listOrganisations(await getDb(), { viewer });
   return (
     <>
       <PageHeader title="Organisations" intro="Partner companies and the provider's own organisation, whose staff review and schedule." />

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
-import { loadPrograms } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { listProgramVersions } from "@/lib/admin/lists";
 import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Programs" };
@@ -9,8 +10,8 @@ export const metadata: Metadata = { title: "Programs" };
 type Definition = { description?: string; environments?: { id: string; label: string }[] };
 
 export default async function ProgramsPage() {
-  await requireRole("admin");
-  const programs = await loadPrograms();
+  const viewer = await requireRole("admin");
+  const programs = await listProgramVersions(await getDb(), { viewer });
   return (
     <>
       <PageHeader title="Programs" intro="The rule sets partners' certificates are checked against. Each version is kept; submissions record the version they were checked under." />

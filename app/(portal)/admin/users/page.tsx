@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
-import { loadUsers } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { listUsers } from "@/lib/admin/lists";
 import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
-  await requireRole("admin");
-  const users = await loadUsers();
+  const viewer = await requireRole("admin");
+  const users = await listUsers(await getDb(), { viewer });
   return (
     <>
       <PageHeader title="Users" intro="Everyone who can sign in, with their roles in each organisation." />

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db";
 import { requireApiUser } from "@/lib/auth/session";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { errorResponse } from "@/lib/auth/app-error";
-import { exportAuditCsv, parseAuditFilters } from "@/lib/reviews/audit-search";
+import { exportAuditCsv, parseAuditFilters } from "@/lib/audit/search";
 
 export const dynamic = "force-dynamic";
 

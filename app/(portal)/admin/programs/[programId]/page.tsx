@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { loadPrograms } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { listProgramVersions } from "@/lib/admin/lists";
 import { Breadcrumbs, PageHeader, TableRegion } from "@/app/_components/ui";
 
 export const metadata: Metadata = { title: "Program" };
@@ -29,10 +30,10 @@ export default async function ProgramPage({
   params: Promise<{ programId: string }>;
   searchParams: Promise<{ version?: string }>;
 }) {
-  await requireRole("admin");
+  const viewer = await requireRole("admin");
   const { programId } = await params;
   const { version } = await searchParams;
-  const versions = (await loadPrograms()).filter((p) => p.id === programId);
+  const versions = (await listProgramVersions(await getDb(), { viewer })).filter((p) => p.id === programId);
   const program = versions.find((p) => String(p.version) === version) ?? versions[0];
   if (!program) notFound();
   const def = program.definition as Definition;

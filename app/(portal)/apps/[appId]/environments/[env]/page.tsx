@@ -3,7 +3,8 @@ import Link from "next/link";
 import { cache } from "react";
 import { partnerOrganisationIds } from "@/lib/auth/access";
 import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
-import { loadEnvironmentDetail } from "@/app/_data/portal";
+import { getDb } from "@/lib/db";
+import { loadEnvironmentDetail } from "@/lib/submissions/app-grid";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { ScheduleSummary } from "./schedule/_components/schedule-summary";
@@ -26,7 +27,7 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 export default async function EnvironmentPage({ params }: { params: Promise<Params> }) {
   const { appId, env } = await params;
   const { app, environment } = await load(appId, env);
-  const detail = await loadEnvironmentDetail(app.id, environment.id, app.programId);
+  const detail = await loadEnvironmentDetail(await getDb(), { viewer: await requireUser(), appId: app.id, environmentId: environment.id });
   const now = new Date();
   const status = describeCell({
     certificates: detail.certificates.filter((c) => c.role === "leaf"),

@@ -1,11 +1,12 @@
 /**
- * The admin audit page's search and CSV export. (Query code over lib/audit's table; it
- * lives here because lib/audit belongs to another owner — move it to lib/audit/search.ts.)
+ * The admin audit page's search and CSV export, beside the trail they read (lib/audit).
+ * Administrators only; `searchAuditEvents(db, { viewer, filters: {}, limit: 1 })` is also
+ * how the admin home reads the latest event.
  */
 import { and, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvents, submissions, type Database } from "@/lib/db";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit } from "./index";
 import { AppError } from "@/lib/auth/app-error";
 import type { SessionUser } from "@/lib/auth/access";
 import type { RequestMeta } from "@/lib/submissions/actor";

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "@/lib/db";
 import { recordAudit } from "@/lib/audit";
 import { setupTestDatabase } from "@/lib/db/testing";
-import { approveSubmission } from "./approve-submission";
-import { csvCell, exportAuditCsv, parseAuditFilters, searchAuditEvents } from "./audit-search";
-import { addMembership, createTestSubmission, seedReviewFixture, type ReviewFixture } from "./testing";
+import { approveSubmission } from "@/lib/reviews/approve-submission";
+import { csvCell, exportAuditCsv, parseAuditFilters, searchAuditEvents } from "./search";
+import { addMembership, createTestSubmission, seedReviewFixture, type ReviewFixture } from "@/lib/reviews/testing";
 
 const t = setupTestDatabase();
 let f: ReviewFixture;
