@@ -144,10 +144,68 @@ export function openApiDocument(serverUrl: string) {
           responses: { "200": jsonBody("The active leaf and its chain.", ref("ActiveCertificate")), "404": problem("No such app or environment, or no active certificate."), "401": commonErrors["401"], "500": commonErrors["500"] },
         },
       },
+      // Issue 14: certificate metadata with expiry states (lib/expiry/certificates.ts).
+      "/api/v1/certificates": {
+        get: {
+          operationId: "listCertificates",
+          summary: "Your organisation's leaf certificates with their expiry state, soonest expiry first (metadata only)",
+          parameters: [{ name: "state", in: "query", required: false, schema: { type: "string", enum: ["ok", "warning", "urgent", "expired"] }, description: "Only certificates in this expiry state." }],
+          responses: {
+            "200": jsonBody("The certificates.", { type: "object", required: ["certificates"], properties: { certificates: { type: "array", items: ref("Certificate") } } }),
+            "400": problem("Unknown `state`."),
+            ...commonErrors,
+          },
+        },
+      },
+      "/api/v1/certificates/{id}": {
+        get: {
+          operationId: "getCertificate",
+          summary: "One of your organisation's certificates",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: { "200": jsonBody("The certificate.", ref("Certificate")), ...commonErrors },
+        },
+      },
+      "/api/v1/certificates.ics": {
+        get: {
+          operationId: "certificatesCalendar",
+          summary: "iCalendar feed of your live certificates' expiry dates and renewal deadlines",
+          description: "Authenticate with `Authorization: Bearer …`, or with `?token=…` for calendar applications that cannot send headers (create a token for the calendar alone and revoke it when unused).",
+          parameters: [{ name: "token", in: "query", required: false, schema: { type: "string" }, description: "API token, when no Authorization header can be sent." }],
+          responses: { "200": { description: "RFC 5545 calendar.", content: { "text/calendar": { schema: { type: "string" } } } }, "401": commonErrors["401"], "500": commonErrors["500"] },
+        },
+      },
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Organisation API token, `certdesk_…`, created under API tokens in the portal." } },
       schemas: {
+        Certificate: {
+          type: "object",
+          description: "A leaf certificate's metadata (never key material).",
+          required: ["id", "appId", "environment", "purpose", "subject", "issuer", "serialNumber", "fingerprintSha256", "notBefore", "notAfter", "status", "expiry", "successorId", "remindersSent"],
+          properties: {
+            id: { type: "string", format: "uuid" },
+            appId: { type: "string", format: "uuid" },
+            environment: { type: "string", description: "Environment key: sandbox, stage, production…" },
+            purpose: { type: "string", enum: ["mtls", "signature"] },
+            subject: { type: "string" },
+            issuer: { type: "string" },
+            serialNumber: { type: "string" },
+            fingerprintSha256: { type: "string", description: "SHA-256 of the DER certificate, hex." },
+            notBefore: { type: "string", format: "date-time" },
+            notAfter: { type: "string", format: "date-time" },
+            status: { type: "string", enum: ["approved", "scheduled", "active", "retiring", "retired", "revoked", "expired"] },
+            expiry: {
+              type: "object",
+              required: ["state", "daysLeft"],
+              properties: {
+                state: { type: "string", enum: ["ok", "warning", "urgent", "expired"], description: "warning and urgent thresholds come from the program (004: 90 and 30 days)." },
+                daysLeft: { type: "integer", description: "Whole days until not-after, rounded up; 0 or negative once expired." },
+              },
+            },
+            successorId: { type: ["string", "null"], format: "uuid", description: "The leaf of the submission renewing this certificate (in review, approved, scheduled or active)." },
+            remindersSent: { type: "array", items: { type: "object", required: ["days", "sentAt"], properties: { days: { type: "integer" }, sentAt: { type: "string", format: "date-time" } } } },
+          },
+        },
         Problem: {
           type: "object",
           required: ["type", "title", "status", "detail"],
