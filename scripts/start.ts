@@ -121,6 +121,10 @@ async function main() {
   await app.prepare();
 
   const server: Server = createServer((req, res) => {
+    // Issue 10: the client's address for sign-in throttling and the audit trail is the TCP
+    // peer (lib/auth/client-ip, CERTDESK_TRUSTED_PROXY=none). Always overwritten, so a
+    // client cannot send its own; X-Forwarded-For is never believed.
+    req.headers["x-certdesk-socket-address"] = req.socket.remoteAddress ?? "";
     void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { getConfig } from "@/lib/config";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "@/lib/db/seed";
 import { getSessionUser } from "@/lib/auth/session";
 import { homePathFor } from "@/lib/auth/access";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 import { OidcButton } from "./oidc-button";
 import { SignInForm } from "./sign-in-form";
 import { signInErrorMessage } from "./messages";
@@ -11,22 +12,17 @@ import { signInErrorMessage } from "./messages";
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-function safeCallback(value: string | undefined): string {
-  // Only same-origin paths: anything else would make sign-in an open redirect.
-  if (value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/signin")) return value;
-  return "/";
-}
-
 export default async function SignInPage({
   searchParams,
 }: {
   searchParams: Promise<{ error?: string; callbackUrl?: string; signedOut?: string }>;
 }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const config = getConfig();
+  // Resolved against our own origin; anything that leaves it goes home (issue 10).
+  const callbackUrl = safeCallbackPath(params.callbackUrl, config.publicUrl);
   const user = await getSessionUser();
   if (user) redirect(callbackUrl === "/" ? homePathFor(user) : callbackUrl);
-  const config = getConfig();
   const error = params.error ? signInErrorMessage(params.error) : undefined;
 
   return (

@@ -1,6 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useRef, useState, type FormEvent } from "react";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 import { signInErrorMessage } from "./messages";
 
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
@@ -28,7 +29,9 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
         return;
       }
       // A full navigation, so the server renders the portal with the new session cookie.
-      window.location.assign(callbackUrl);
+      // Checked again here against the page's own origin: this is the line an open
+      // redirect would go through.
+      window.location.assign(safeCallbackPath(callbackUrl, window.location.origin));
     } catch {
       setError("Sign-in did not work. Check your connection and try again.");
       setPending(false);

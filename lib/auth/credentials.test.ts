@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { setupTestDatabase } from "@/lib/db/testing";
-import { auditEvents, signInAttempts, users } from "@/lib/db";
+import { auditEvents, emailOutbox, notifications, signInAttempts, users } from "@/lib/db";
 import { DEMO_PASSWORD, seedDemo } from "@/lib/db/seed";
 import { EXAMPLE_PROGRAM_RECORDS } from "@/lib/policy/programs";
 import { verifyAuditChain } from "@/lib/audit";
@@ -50,18 +50,59 @@ describe("password sign-in", () => {
       expect(await signInWithPassword(db, { email: "support@certdesk.test", password: DEMO_PASSWORD, now })).toEqual({ ok: false, reason: "invalid" });
     }));
 
-  it("after five failures refuses even the right password, says for how long, and audits the refusal", () =>
+  it("after five failures from one source refuses that source even the right password, says for how long, and audits the refusal", () =>
     t.current.rollback(async (db) => {
+      const ip = "198.51.100.20";
       for (let i = 0; i < 5; i++) {
-        await signInWithPassword(db, { email: "admin@certdesk.test", password: `guess-${i}`, now: new Date(now.getTime() + i * 60_000) });
+        await signInWithPassword(db, { email: "admin@certdesk.test", password: `guess-${i}`, ip, now: new Date(now.getTime() + i * 1000) });
       }
-      const locked = await signInWithPassword(db, { email: "admin@certdesk.test", password: DEMO_PASSWORD, now: new Date(now.getTime() + 5 * 60_000) });
-      expect(locked).toEqual({ ok: false, reason: "rate_limited", retryAfterMinutes: 10 });
-      const refused = await db.select().from(auditEvents).where(eq(auditEvents.outcome, "refused"));
-      expect(refused).toEqual([expect.objectContaining({ action: "auth.sign-in", details: { reason: "rate_limited", key: "email" } })]);
-      // The refused attempt is not counted again: the lock does not extend itself.
+      const locked = await signInWithPassword(db, { email: "admin@certdesk.test", password: DEMO_PASSWORD, ip, now: new Date(now.getTime() + 5_000) });
+      expect(locked).toEqual({ ok: false, reason: "rate_limited", retryAfterMinutes: 1, retryAfterSeconds: 59 });
+      const refused = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign-in"), eq(auditEvents.outcome, "refused")));
+      expect(refused).toEqual([expect.objectContaining({ action: "auth.sign-in", details: { reason: "rate_limited", key: "pair", retryAfterSeconds: 59 } })]);
+      // The refused attempt is not counted again: the delay does not extend itself.
       const rows = await db.select().from(signInAttempts).where(eq(signInAttempts.key, "email:admin@certdesk.test"));
       expect(rows).toHaveLength(5);
+    }));
+
+  // Issue 10, item 3: a stranger must not be able to lock a user out.
+  it("signs the owner in with the right password however many failures strangers caused", () =>
+    t.current.rollback(async (db) => {
+      for (let i = 0; i < 40; i++) {
+        await signInWithPassword(db, { email: "reviewer1@certdesk.test", password: `guess-${i}`, ip: `203.0.113.${i % 8}`, now: new Date(now.getTime() + i * 1000) });
+      }
+      const owner = await signInWithPassword(db, { email: "reviewer1@certdesk.test", password: DEMO_PASSWORD, ip: "192.0.2.44", now: new Date(now.getTime() + 41_000) });
+      expect(owner.ok).toBe(true);
+    }));
+
+  it("tells the owner (and admins) once per window when an account is under attack, audited, without locking it", () =>
+    t.current.rollback(async (db) => {
+      for (let i = 0; i < 25; i++) {
+        await signInWithPassword(db, { email: "partner@globex.test", password: `guess-${i}`, ip: `203.0.113.${i}`, now: new Date(now.getTime() + i * 1000) });
+      }
+      const [owner] = await db.select().from(users).where(eq(users.email, "partner@globex.test"));
+      const [admin] = await db.select().from(users).where(eq(users.email, "admin@certdesk.test"));
+      const notices = await db.select().from(notifications).where(eq(notifications.kind, "auth.account-alert"));
+      expect(notices.map((n) => n.userId).sort()).toEqual([owner!.id, admin!.id].sort());
+      expect(notices[0]!.title).toBe("10 failed sign-in attempts on partner@globex.test");
+      const mails = await db.select().from(emailOutbox).where(eq(emailOutbox.to, "partner@globex.test"));
+      expect(mails).toHaveLength(1);
+      const alerts = await db.select().from(auditEvents).where(eq(auditEvents.action, "auth.account-alert"));
+      expect(alerts).toEqual([expect.objectContaining({ targetType: "user", targetId: owner!.id, details: expect.objectContaining({ failures: 10, locked: false }) })]);
+      // Not locked: the owner, from their own address, still signs in.
+      expect((await signInWithPassword(db, { email: "partner@globex.test", password: DEMO_PASSWORD, ip: "192.0.2.1", now: new Date(now.getTime() + 30_000) })).ok).toBe(true);
+      expect((await verifyAuditChain(db)).ok).toBe(true);
+    }));
+
+  it("audits a malformed sign-in attempt as refused, keeping only its shape", () =>
+    t.current.rollback(async (db) => {
+      await signInWithPassword(db, { email: "not-an-email\u0000", password: "hunter2-secret", ip: "198.51.100.9", now });
+      await signInWithPassword(db, { email: { $ne: 1 }, password: undefined, now });
+      const refused = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign-in"), eq(auditEvents.outcome, "refused")));
+      expect(refused).toHaveLength(2);
+      expect(refused[0]).toMatchObject({ ip: "198.51.100.9", details: { reason: "malformed", fields: ["email"], emailLength: 13, passwordLength: 14 } });
+      expect(refused[1]).toMatchObject({ details: { reason: "malformed", emailLength: "object", passwordLength: null } });
+      expect(JSON.stringify(refused)).not.toContain("hunter2");
     }));
 
   it("rejects malformed input without touching the database", () =>

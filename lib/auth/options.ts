@@ -13,14 +13,25 @@ import { findActiveUserByEmail, type Membership } from "./access";
 import { clientIpFrom, userAgentFrom } from "./client-ip";
 import { signInWithPassword } from "./credentials";
 import { signInWithOidc, type OidcProfile } from "./oidc";
+import { safeCallbackPath } from "./redirect";
+import { endSession, SESSION_ABSOLUTE_SECONDS, startSession } from "./sessions";
 
-/** Sessions last a working day; identity is re-read from the database on every request anyway. */
-export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+/**
+ * The JWT cookie lives for the absolute session lifetime (8 h); the session it points to
+ * is checked server-side on every request, with a 30-minute idle limit (lib/auth/sessions).
+ */
+export const SESSION_MAX_AGE_SECONDS = SESSION_ABSOLUTE_SECONDS;
 
 /** The error code the sign-in page turns into "too many attempts, try again in N minutes". */
 export const RATE_LIMITED_PREFIX = "RATE_LIMITED:";
 
-export type CertdeskToken = JWT & { uid?: string; roles?: Role[]; memberships?: Pick<Membership, "organisationId" | "name" | "role">[] };
+export type CertdeskToken = JWT & {
+  uid?: string;
+  /** The server-side session (auth_sessions.id) this token stands for. */
+  sid?: string;
+  roles?: Role[];
+  memberships?: Pick<Membership, "organisationId" | "name" | "role">[];
+};
 
 function resolveSecret(config: Config): string {
   if (config.auth.secret) return config.auth.secret;
@@ -124,8 +135,9 @@ export async function buildAuthOptions(config: Config = getConfig()): Promise<Au
           // First call after sign-in: attach our user id and memberships (for OIDC
           // `user.id` is the IdP's subject, not ours).
           const dbUser = await findActiveUserByEmail(await getDb(), user.email);
-          if (!dbUser) return { ...t, uid: undefined };
+          if (!dbUser) return { ...t, uid: undefined, sid: undefined };
           t.uid = dbUser.id;
+          t.sid = await startSession(await getDb(), { userId: dbUser.id, now: new Date() });
           t.email = dbUser.email;
           t.name = dbUser.name;
           t.roles = dbUser.roles;
@@ -137,23 +149,20 @@ export async function buildAuthOptions(config: Config = getConfig()): Promise<Au
         const t = token as CertdeskToken;
         return {
           ...session,
-          user: { id: t.uid, email: t.email, name: t.name, roles: t.roles ?? [], memberships: t.memberships ?? [] },
+          user: { id: t.uid, sid: t.sid, email: t.email, name: t.name, roles: t.roles ?? [], memberships: t.memberships ?? [] },
         };
       },
       async redirect({ url, baseUrl }) {
         // Only same-origin targets: an open redirect after sign-in is a phishing aid.
-        if (url.startsWith("/") && !url.startsWith("//")) return `${baseUrl}${url}`;
-        try {
-          if (new URL(url).origin === baseUrl) return url;
-        } catch {
-          // fall through
-        }
-        return baseUrl;
+        // Sign-out's own target is /signin?signedOut=1, hence allowSignInPage.
+        return `${baseUrl.replace(/\/$/, "")}${safeCallbackPath(url, baseUrl, { allowSignInPage: true })}`;
       },
     },
     events: {
       async signOut({ token }) {
         const t = token as CertdeskToken | undefined;
+        // Ends this session and bumps the user's session version: the cookie, replayed, is refused.
+        await endSession(await getDb(), { sid: t?.sid, userId: t?.uid, now: new Date(), reason: "sign-out" });
         await recordAudit(await getDb(), {
           actorUserId: t?.uid,
           actorEmail: t?.email ?? undefined,

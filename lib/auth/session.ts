@@ -22,20 +22,31 @@ import {
 import { AppError } from "./app-error";
 import { clientIpFrom, userAgentFrom } from "./client-ip";
 import { getAuthOptions, type CertdeskToken } from "./options";
+import { safeCallbackPath } from "./redirect";
+import { checkSession } from "./sessions";
+import { getConfig } from "@/lib/config";
 
-/** The signed-in user (fresh from the database), or null. Memoised per request. */
+/**
+ * The signed-in user (fresh from the database), or null. Memoised per request. The JWT
+ * alone is not enough: its server-side session must still hold (not signed out, not
+ * idle for 30 minutes, under 8 hours old, user unchanged since — lib/auth/sessions).
+ */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(await getAuthOptions());
-  const uid = (session?.user as { id?: string } | undefined)?.id;
+  const { id: uid, sid } = (session?.user as { id?: string; sid?: string } | undefined) ?? {};
   if (!uid) return null;
-  return loadSessionUser(await getDb(), uid);
+  const db = await getDb();
+  if (!(await checkSession(db, { sid, userId: uid, now: new Date() })).ok) return null;
+  return loadSessionUser(db, uid);
 });
 
 /** The path being rendered, as proxy.ts recorded it (it overwrites any client-sent value). */
 async function currentPath(): Promise<string | undefined> {
   const path = (await headers()).get("x-certdesk-path") ?? undefined;
   // Same-origin paths only: "//evil.example" would be an open redirect after sign-in.
-  return path && path.startsWith("/") && !path.startsWith("//") ? path : undefined;
+  if (!path) return undefined;
+  const safe = safeCallbackPath(path, getConfig().publicUrl);
+  return safe === "/" ? undefined : safe;
 }
 
 /** Pages: the user, or a redirect to /signin that comes back here afterwards. */
@@ -43,8 +54,8 @@ export async function requireUser(options: { returnTo?: string } = {}): Promise<
   const user = await getSessionUser();
   if (!user) {
     const wanted = options.returnTo ?? (await currentPath());
-    const back = wanted && wanted.startsWith("/") && !wanted.startsWith("//") && !wanted.startsWith("/signin") ? wanted : undefined;
-    redirect(back ? `/signin?callbackUrl=${encodeURIComponent(back)}` : "/signin");
+    const back = wanted ? safeCallbackPath(wanted, getConfig().publicUrl) : "/";
+    redirect(back !== "/" ? `/signin?callbackUrl=${encodeURIComponent(back)}` : "/signin");
   }
   return user;
 }

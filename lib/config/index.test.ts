@@ -38,7 +38,15 @@ describe("local mode", () => {
       database: { kind: "pglite", dir: "/home/dev/certdesk/.certdesk/db" },
       auth: { secret: undefined, credentials: true },
       email: { from: "Certdesk <certdesk@localhost>", kind: "outbox" },
+      trustedProxy: "none",
     });
+  });
+
+  // Issue 10: a client-supplied X-Forwarded-For must not pick the rate-limit bucket.
+  it("trusts no proxy header locally unless told, CloudFront's on AWS, and refuses anything else", () => {
+    expect(loadConfig({}, "/w").trustedProxy).toBe("none");
+    expect(loadConfig({ CERTDESK_TRUSTED_PROXY: "cloudfront" }, "/w").trustedProxy).toBe("cloudfront");
+    expect(() => loadConfig({ CERTDESK_TRUSTED_PROXY: "x-forwarded-for" }, "/w")).toThrow(/CERTDESK_TRUSTED_PROXY/);
   });
 
   it("uses a PostgreSQL server when DATABASE_URL is set, and a relative data dir from the working directory", () => {
@@ -73,6 +81,7 @@ describe("aws mode", () => {
       database: { kind: "postgres", url: AWS.DATABASE_URL },
       auth: { credentials: false, oidc: { issuer: "https://login.example-bank.com", clientId: "certdesk-portal" } },
       email: { kind: "ses", region: "eu-west-1" },
+      trustedProxy: "cloudfront",
     });
     expect(config.s3.endpoint).toBeUndefined();
   });

@@ -34,7 +34,17 @@ export type Config = {
     oidc?: { issuer: string; clientId: string; clientSecret: string };
   };
   email: { from: string; kind: "outbox" | "ses"; region?: string };
+  /**
+   * Issue 10: which proxy in front of the portal may tell us the client's address.
+   * "none": the TCP peer is the client (local); "cloudfront": CloudFront's
+   * CloudFront-Viewer-Address header. X-Forwarded-For is never trusted.
+   */
+  trustedProxy: TrustedProxy;
 };
+
+/** Issue 10: the proxies whose client-address header is believed (CERTDESK_TRUSTED_PROXY). */
+export const TRUSTED_PROXIES = ["none", "cloudfront"] as const;
+export type TrustedProxy = (typeof TRUSTED_PROXIES)[number];
 
 /** Names of the environment variables, shared with `infra/` so the two cannot drift apart. */
 export const ENV = {
@@ -51,6 +61,7 @@ export const ENV = {
   oidcClientId: "CERTDESK_OIDC_CLIENT_ID",
   oidcClientSecret: "CERTDESK_OIDC_CLIENT_SECRET",
   emailFrom: "CERTDESK_EMAIL_FROM",
+  trustedProxy: "CERTDESK_TRUSTED_PROXY",
   awsRegion: "AWS_REGION",
 } as const;
 
@@ -72,6 +83,7 @@ const localSchema = z.object({
     .optional(),
   [ENV.authSecret]: z.string().min(32, "must be at least 32 characters").optional(),
   [ENV.emailFrom]: nonEmpty.default("Certdesk <certdesk@localhost>"),
+  [ENV.trustedProxy]: z.enum(TRUSTED_PROXIES).default("none"),
 });
 
 const awsSchema = z.object({
@@ -90,6 +102,7 @@ const awsSchema = z.object({
   [ENV.oidcClientId]: nonEmpty,
   [ENV.oidcClientSecret]: nonEmpty,
   [ENV.emailFrom]: nonEmpty,
+  [ENV.trustedProxy]: z.enum(TRUSTED_PROXIES).default("cloudfront"),
 });
 
 export class ConfigError extends Error {
@@ -134,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : { kind: "pglite", dir: path.join(dataDir, "db") },
       auth: { secret: e[ENV.authSecret], credentials: true },
       email: { from: e[ENV.emailFrom], kind: "outbox" },
+      trustedProxy: e[ENV.trustedProxy],
     };
   }
   const parsed = awsSchema.safeParse(input);
@@ -155,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       oidc: { issuer: e[ENV.oidcIssuer], clientId: e[ENV.oidcClientId], clientSecret: e[ENV.oidcClientSecret] },
     },
     email: { from: e[ENV.emailFrom], kind: "ses", region },
+    trustedProxy: e[ENV.trustedProxy],
   };
 }
 
