@@ -1,6 +1,5 @@
 /**
- * s3rver's built-in account: the SDK must sign with these. They guard nothing (the
- * server listens on loopback only). Kept apart from s3.ts so lib/storage can import
- * them without pulling s3rver into the Next server bundle.
+ * s3rver's built-in account, owned by lib/storage (which signs with it) and re-exported
+ * here for the embedded server's users: lib/embedded depends on lib/storage, never the reverse.
  */
-export const EMBEDDED_S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+export { EMBEDDED_S3_CREDENTIALS } from "../storage/local-key";

@@ -9,6 +9,7 @@ import { constants } from "node:fs";
 import { chmod, lstat, mkdir, open, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config";
+import { provideLocalKey } from "../storage/local-key";
 import { EmbeddedError } from "./errors";
 
 export const LOCAL_KEY_BYTES = 32;
@@ -21,7 +22,7 @@ function octal(mode: number): string {
 }
 
 /** What Certdesk itself puts in the data dir; anything else means the folder is not ours. */
-export const KNOWN_ENTRIES: readonly string[] = [DATA_DIR_MARKER, "wrapping-key", AUTH_SECRET_FILE, "db", "s3", "outbox", "tmp"];
+export const KNOWN_ENTRIES: readonly string[] = [DATA_DIR_MARKER, "wrapping-key", AUTH_SECRET_FILE, "db", "s3", "outbox", "tmp", "ca"];
 
 /**
  * Creates the data dir (0700) with its marker, or checks an existing one is private and
@@ -98,6 +99,8 @@ export async function ensureLocalKey(config: Config): Promise<{ keyFile: string;
   await ensureDataDir(path.dirname(keyFile));
   const created = await writeNew(keyFile, randomBytes(LOCAL_KEY_BYTES));
   await readLocalKey(keyFile);
+  // Storage takes its key from here (re-read, and re-checked, each time its keyring is built).
+  provideLocalKey(keyFile, () => readLocalKey(keyFile));
   return { keyFile, created };
 }
 

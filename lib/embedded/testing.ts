@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type Config } from "../config";
 import { createS3Client, createStorage, type Storage } from "../storage";
-import { ensureLocalKey } from "./keys";
+import { ensureLocalKey, readLocalKey } from "./keys";
 import { startS3Server, type EmbeddedS3 } from "./s3";
 
 export type TestStorage = { storage: Storage; config: Config; s3Dir: string };
@@ -25,10 +25,10 @@ export function setupTestStorage(options: { prefix: string; bucket?: string }): 
     const s3Dir = path.join(dir, "s3");
     s3 = await startS3Server({ directory: s3Dir, port: 0, bucket });
     const config = loadConfig({ CERTDESK_DATA_DIR: ".certdesk", CERTDESK_S3_ENDPOINT: s3.endpoint, CERTDESK_S3_BUCKET: bucket }, dir);
-    await ensureLocalKey(config);
+    const { keyFile } = await ensureLocalKey(config);
     const client = createS3Client(config);
     destroy = () => client.destroy();
-    current = { storage: createStorage(config, { s3: client }), config, s3Dir };
+    current = { storage: createStorage(config, { s3: client, localKey: () => readLocalKey(keyFile) }), config, s3Dir };
   }, 60_000);
   afterAll(async () => {
     destroy?.();

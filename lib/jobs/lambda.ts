@@ -10,12 +10,12 @@
 import { getConfig } from "../config";
 
 /** Every job the schedule knows, in the order they were introduced. */
-export const JOB_NAMES = ["activate-enablements", "clean-orphaned-objects", "expiry-reminders"] as const;
+export const JOB_NAMES = ["activate-enablements", "clean-orphaned-objects", "expiry-reminders", "recheck-revocation"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-/** What a job receives: the time of this run (jobs take no clock of their own). */
-export type JobContext = { now: Date };
-export type JobRunner = (context: JobContext) => Promise<unknown>;
+// Job modules import these from ./types, never from this dispatcher (which imports them): no cycle.
+import type { JobRunner } from "./types";
+export type { JobContext, JobRunner } from "./types";
 
 /**
  * Where each job's implementation lives. `load` is absent until the issue that builds the
@@ -35,6 +35,10 @@ export const JOBS: Record<JobName, JobEntry> = {
   "expiry-reminders": {
     plannedIn: "lib/expiry/run-expiry-job.ts (issue 14: expiry and renewal)",
     load: () => import("../expiry/job").then((m) => m.run),
+  },
+  "recheck-revocation": {
+    plannedIn: "lib/jobs/recheck-revocation.ts (issue 15: live revocation)",
+    load: () => import("./recheck-revocation").then((m) => m.run),
   },
 };
 

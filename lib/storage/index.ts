@@ -30,11 +30,11 @@ import {
 } from "@aws-crypto/client-node";
 import type { Config } from "../config";
 import { getConfig } from "../config";
-import { EMBEDDED_S3_CREDENTIALS } from "../embedded/constants";
-import { readLocalKey } from "../embedded/keys";
 import { StorageError } from "./errors";
+import { EMBEDDED_S3_CREDENTIALS, providedLocalKey, type LocalKeySource } from "./local-key";
 
 export { StorageError, type StorageErrorCode } from "./errors";
+export { EMBEDDED_S3_CREDENTIALS, provideLocalKey, type LocalKeySource } from "./local-key";
 
 /** What an encrypted object is bound to. All ids, never names or e-mails (the context is stored in clear in the header). */
 export type FileContext = {
@@ -148,7 +148,7 @@ function s3Failure(error: unknown): StorageError {
  * Storage for a configuration. `deps` injects clients: tests pass an S3 client for the
  * embedded server, or a `KMS` whose request handler stands in for AWS KMS.
  */
-export function createStorage(config: Config, deps: { s3?: S3Client; kms?: KMS } = {}): Storage {
+export function createStorage(config: Config, deps: { s3?: S3Client; kms?: KMS; localKey?: LocalKeySource } = {}): Storage {
   const s3 = deps.s3 ?? createS3Client(config);
   const bucket = config.s3.bucket;
   // REQUIRE_ENCRYPT_REQUIRE_DECRYPT: key-committing suites only, so one ciphertext cannot
@@ -163,7 +163,9 @@ export function createStorage(config: Config, deps: { s3?: S3Client; kms?: KMS }
       const k = config.keyring;
       switch (k.kind) {
         case "local-aes": {
-          const unencryptedMasterKey = await readLocalKey(k.keyFile);
+          const source = deps.localKey ?? providedLocalKey(k.keyFile);
+          if (!source) throw new StorageError("keyring-unavailable", { detail: "No local wrapping key was provided (start the portal with `npm start`)." });
+          const unencryptedMasterKey = await source();
           return new RawAesKeyringNode({
             keyName: "wrapping-key",
             keyNamespace: "certdesk-local",
