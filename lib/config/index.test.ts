@@ -39,7 +39,15 @@ describe("local mode", () => {
       auth: { secret: undefined, credentials: true },
       email: { from: "Certdesk <certdesk@localhost>", kind: "outbox" },
       trustedProxy: "none",
+      rateLimit: { windowSeconds: 60, perToken: 600, perIp: 1200 },
     });
+  });
+
+  // Issue 10: the partner API limit is configurable, and a typo stops the start instead of disabling it.
+  it("reads the rate limit, and names a bad value", () => {
+    expect(loadConfig({ CERTDESK_RATE_LIMIT_PER_TOKEN: "5", CERTDESK_RATE_LIMIT_PER_IP: "7", CERTDESK_RATE_LIMIT_WINDOW_SECONDS: "10" }, "/w").rateLimit).toEqual({ windowSeconds: 10, perToken: 5, perIp: 7 });
+    expect(() => loadConfig({ CERTDESK_RATE_LIMIT_PER_TOKEN: "lots" }, "/w")).toThrow(/CERTDESK_RATE_LIMIT_PER_TOKEN/);
+    expect(() => loadConfig({ CERTDESK_RATE_LIMIT_PER_IP: "0" }, "/w")).toThrow(/CERTDESK_RATE_LIMIT_PER_IP: must be at least 1/);
   });
 
   // Issue 10: a client-supplied X-Forwarded-For must not pick the rate-limit bucket.
@@ -82,6 +90,7 @@ describe("aws mode", () => {
       auth: { credentials: false, oidc: { issuer: "https://login.example-bank.com", clientId: "certdesk-portal" } },
       email: { kind: "ses", region: "eu-west-1" },
       trustedProxy: "cloudfront",
+      rateLimit: { windowSeconds: 60, perToken: 600, perIp: 1200 },
     });
     expect(config.s3.endpoint).toBeUndefined();
   });

@@ -34,12 +34,16 @@ export type Config = {
     oidc?: { issuer: string; clientId: string; clientSecret: string };
   };
   email: { from: string; kind: "outbox" | "ses"; region?: string };
+  /** Issue 15: hosts (`host` or `host:port`) PKI fetching may reach whatever their address; empty by default. */
+  fetch: { allowHosts: string[] };
   /**
    * Issue 10: which proxy in front of the portal may tell us the client's address.
    * "none": the TCP peer is the client (local); "cloudfront": CloudFront's
    * CloudFront-Viewer-Address header. X-Forwarded-For is never trusted.
    */
   trustedProxy: TrustedProxy;
+  /** Issue 10: partner API and upload route limits, per token (or signed-in user) and per client IP, per window. */
+  rateLimit: { windowSeconds: number; perToken: number; perIp: number };
 };
 
 /** Issue 10: the proxies whose client-address header is believed (CERTDESK_TRUSTED_PROXY). */
@@ -61,7 +65,11 @@ export const ENV = {
   oidcClientId: "CERTDESK_OIDC_CLIENT_ID",
   oidcClientSecret: "CERTDESK_OIDC_CLIENT_SECRET",
   emailFrom: "CERTDESK_EMAIL_FROM",
+  fetchAllowHosts: "CERTDESK_FETCH_ALLOW_HOSTS",
   trustedProxy: "CERTDESK_TRUSTED_PROXY",
+  rateLimitWindowSeconds: "CERTDESK_RATE_LIMIT_WINDOW_SECONDS",
+  rateLimitPerToken: "CERTDESK_RATE_LIMIT_PER_TOKEN",
+  rateLimitPerIp: "CERTDESK_RATE_LIMIT_PER_IP",
   awsRegion: "AWS_REGION",
 } as const;
 
@@ -69,6 +77,25 @@ export const LOCAL_S3_PORT = 4568;
 
 const url = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 const nonEmpty = z.string().trim().min(1, "must not be empty");
+/** Issue 15: comma-separated `host` or `host:port` (IPv6 in brackets), lower-cased. */
+const allowHosts = z
+  .string()
+  .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+  .refine((hs) => hs.every((h) => /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(:\d{1,5})?$/.test(h)), "must be comma-separated host or host:port entries")
+  .default([]);
+
+/** Issue 10: the rate limit's settings, the same in both modes (docs/api.md#rate-limits). */
+const count = z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000");
+const rateLimitSchema = {
+  [ENV.rateLimitWindowSeconds]: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(3600, "must be at most 3600").default(60),
+  [ENV.rateLimitPerToken]: count.default(600),
+  [ENV.rateLimitPerIp]: count.default(1200),
+};
+const rateLimitFrom = (e: z.infer<z.ZodObject<typeof rateLimitSchema>>): Config["rateLimit"] => ({
+  windowSeconds: e[ENV.rateLimitWindowSeconds],
+  perToken: e[ENV.rateLimitPerToken],
+  perIp: e[ENV.rateLimitPerIp],
+});
 
 const localSchema = z.object({
   [ENV.mode]: z.literal("local"),
@@ -83,7 +110,9 @@ const localSchema = z.object({
     .optional(),
   [ENV.authSecret]: z.string().min(32, "must be at least 32 characters").optional(),
   [ENV.emailFrom]: nonEmpty.default("Certdesk <certdesk@localhost>"),
+  [ENV.fetchAllowHosts]: allowHosts,
   [ENV.trustedProxy]: z.enum(TRUSTED_PROXIES).default("none"),
+  ...rateLimitSchema,
 });
 
 const awsSchema = z.object({
@@ -102,7 +131,9 @@ const awsSchema = z.object({
   [ENV.oidcClientId]: nonEmpty,
   [ENV.oidcClientSecret]: nonEmpty,
   [ENV.emailFrom]: nonEmpty,
+  [ENV.fetchAllowHosts]: allowHosts,
   [ENV.trustedProxy]: z.enum(TRUSTED_PROXIES).default("cloudfront"),
+  ...rateLimitSchema,
 });
 
 export class ConfigError extends Error {
@@ -147,7 +178,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : { kind: "pglite", dir: path.join(dataDir, "db") },
       auth: { secret: e[ENV.authSecret], credentials: true },
       email: { from: e[ENV.emailFrom], kind: "outbox" },
+      fetch: { allowHosts: e[ENV.fetchAllowHosts] },
       trustedProxy: e[ENV.trustedProxy],
+      rateLimit: rateLimitFrom(e),
     };
   }
   const parsed = awsSchema.safeParse(input);
@@ -169,7 +202,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       oidc: { issuer: e[ENV.oidcIssuer], clientId: e[ENV.oidcClientId], clientSecret: e[ENV.oidcClientSecret] },
     },
     email: { from: e[ENV.emailFrom], kind: "ses", region },
+    fetch: { allowHosts: e[ENV.fetchAllowHosts] },
     trustedProxy: e[ENV.trustedProxy],
+    rateLimit: rateLimitFrom(e),
   };
 }
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db";
 import { requireRole } from "@/lib/auth/session";
+import { pageSegments } from "@/lib/http/route-params";
 import { isAppError } from "@/lib/auth/app-error";
 import { getReview } from "@/lib/reviews/get-review";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
@@ -15,8 +16,8 @@ export const metadata: Metadata = { title: "Review submission" };
 const SEVERITY_TONE = { error: "danger", warning: "warning", info: "info" } as const;
 
 export default async function ReviewPage({ params }: { params: Promise<{ submissionId: string }> }) {
-  const { submissionId } = await params;
   const viewer = await requireRole(["reviewer", "admin"]);
+  const { submissionId } = pageSegments(await params, { submissionId: "uuid" });
   const view = await getReview(await getDb(), { viewer, submissionId }).catch((error: unknown) => {
     if (isAppError(error) && error.code === "NOT_FOUND") notFound();
     throw error;

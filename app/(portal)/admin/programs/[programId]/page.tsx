@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
+import { pageSegments } from "@/lib/http/route-params";
 import { getDb } from "@/lib/db";
 import { listProgramVersions } from "@/lib/admin/lists";
 import { Breadcrumbs, PageHeader, TableRegion } from "@/app/_components/ui";
@@ -31,7 +32,7 @@ export default async function ProgramPage({
   searchParams: Promise<{ version?: string }>;
 }) {
   const viewer = await requireRole("admin");
-  const { programId } = await params;
+  const { programId } = pageSegments(await params, { programId: "program-id" });
   const { version } = await searchParams;
   const versions = (await listProgramVersions(await getDb(), { viewer })).filter((p) => p.id === programId);
   const program = versions.find((p) => String(p.version) === version) ?? versions[0];

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { cache } from "react";
 import { partnerOrganisationIds } from "@/lib/auth/access";
 import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
+import { pageSegments } from "@/lib/http/route-params";
 import { getDb } from "@/lib/db";
 import { loadEnvironmentDetail } from "@/lib/submissions/app-grid";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
@@ -14,8 +15,10 @@ type Params = { appId: string; env: string };
 /** Shared by the title and the page within one request. */
 const load = cache(async (appId: string, env: string) => {
   const user = await requireUser();
+  // A malformed segment (NUL, lone %) is a 404 before any query.
+  const ids = pageSegments({ appId, env }, { appId: "uuid", env: "environment-key" });
   // Another organisation's app (or a made-up id) is a 404, never a 403 that confirms it exists.
-  return loadEnvironmentForUser(user, { appId, key: decodeURIComponent(env) });
+  return loadEnvironmentForUser(user, { appId: ids.appId, key: ids.env });
 });
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {

@@ -3,13 +3,14 @@ import { getDb } from "@/lib/db";
 import { withdrawSubmission } from "@/lib/submissions/withdraw-submission";
 import { requireApiPrincipal } from "@/lib/submissions/http/authenticate";
 import { json, withProblems } from "@/lib/submissions/http/problem";
+import { apiSegments } from "@/lib/http/route-params";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   return withProblems(request, async () => {
-    const { id } = await context.params;
     const { actor } = await requireApiPrincipal(request);
+    const { id } = apiSegments(await context.params, { id: "uuid" });
     return json(await withdrawSubmission({ db: await getDb() }, { actor, submissionId: id }));
   });
 }

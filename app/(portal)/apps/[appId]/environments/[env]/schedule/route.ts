@@ -5,6 +5,7 @@
 import { errorResponse } from "@/lib/auth/app-error";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { requireApiUser } from "@/lib/auth/session";
+import { apiSegments } from "@/lib/http/route-params";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { environmentCalendar } from "@/lib/scheduling";
@@ -13,12 +14,12 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ appId: string; env: string }> }): Promise<Response> {
   try {
-    const { appId, env } = await params;
     const user = await requireApiUser();
+    const { appId, env } = apiSegments(await params, { appId: "uuid", env: "environment-key" });
     const { filename, ics } = await environmentCalendar(await getDb(), {
       actor: { kind: "user", user, meta: { ip: clientIpFrom(request.headers), userAgent: userAgentFrom(request.headers) } },
       appId,
-      environmentKey: decodeURIComponent(env),
+      environmentKey: env,
       now: new Date(),
       publicUrl: getConfig().publicUrl,
     });

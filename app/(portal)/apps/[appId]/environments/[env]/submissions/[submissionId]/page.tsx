@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db";
 import { requireUser } from "@/lib/auth/session";
+import { pageSegments } from "@/lib/http/route-params";
 import { isAppError } from "@/lib/auth/app-error";
 import { partnerOrganisationIds } from "@/lib/auth/access";
 import { getSubmission, STAGE_LABELS, type SubmissionView } from "@/lib/submissions/get-submission";
@@ -57,8 +58,8 @@ function ChainList({ view, now }: { view: SubmissionView; now: Date }) {
 }
 
 export default async function SubmissionPage({ params }: { params: Promise<Params> }) {
-  const { submissionId } = await params;
   const user = await requireUser();
+  const { submissionId } = pageSegments(await params, { appId: "uuid", env: "environment-key", submissionId: "uuid" });
   let view: SubmissionView;
   try {
     view = await getSubmission({ db: await getDb() }, { actor: { kind: "user", user }, submissionId });

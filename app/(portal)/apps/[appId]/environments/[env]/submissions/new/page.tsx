@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
+import { pageSegments } from "@/lib/http/route-params";
 import { partnerOrganisationIds } from "@/lib/auth/access";
 import { Breadcrumbs, PageHeader } from "@/app/_components/ui";
 import { MAX_FILES, MAX_UPLOAD_BYTES } from "@/lib/submissions/limits";
@@ -11,10 +12,10 @@ export const metadata: Metadata = { title: "New submission" };
 type Params = { appId: string; env: string };
 
 export default async function NewSubmissionPage({ params }: { params: Promise<Params> }) {
-  const { appId, env } = await params;
   const user = await requireUser();
+  const { appId, env } = pageSegments(await params, { appId: "uuid", env: "environment-key" });
   // Another organisation's app (or a made-up id) is a 404.
-  const { app, environment } = await loadEnvironmentForUser(user, { appId, key: decodeURIComponent(env) });
+  const { app, environment } = await loadEnvironmentForUser(user, { appId, key: env });
   // Staff may look at any app but upload for none: only the partner's own members do.
   if (!partnerOrganisationIds(user).includes(app.organisationId)) forbidden();
   const envPath = `/apps/${app.id}/environments/${encodeURIComponent(environment.key)}`;

@@ -10,6 +10,7 @@ import { toVerdictJson } from "@/lib/policy/verdict-json";
 import { requireApiPrincipal } from "@/lib/submissions/http/authenticate";
 import { HttpProblem, json, withProblems } from "@/lib/submissions/http/problem";
 import { readUpload } from "@/lib/submissions/http/read-upload";
+import { apiSegments } from "@/lib/http/route-params";
 
 export const dynamic = "force-dynamic";
 
@@ -17,8 +18,8 @@ type Params = { appId: string; env: string };
 
 export async function POST(request: Request, context: { params: Promise<Params> }): Promise<Response> {
   return withProblems(request, async () => {
-    const { appId, env } = await context.params;
     const { actor } = await requireApiPrincipal(request);
+    const { appId, env } = apiSegments(await context.params, { appId: "uuid", env: "environment-key" });
     const upload = await readUpload(request, { textFields: ["purpose", "draft"] });
     const draft = upload.fields.get("draft");
     if (draft !== undefined && draft !== "true" && draft !== "false") throw new HttpProblem(400, "invalid-input", '"draft" must be "true" or "false".', { errors: [{ field: "draft", message: "true or false" }] });

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { getDb } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
 import { requireApiUser } from "@/lib/auth/session";
+import { apiSegments } from "@/lib/http/route-params";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { downloadFile } from "@/lib/submissions/download-file";
 import { withProblems } from "@/lib/submissions/http/problem";
@@ -14,7 +15,7 @@ type Params = { appId: string; env: string; submissionId: string; fileId: string
 export async function GET(request: Request, context: { params: Promise<Params> }): Promise<Response> {
   return withProblems(request, async () => {
     const user = await requireApiUser();
-    const { submissionId, fileId } = await context.params;
+    const { submissionId, fileId } = apiSegments(await context.params, { appId: "uuid", env: "environment-key", submissionId: "uuid", fileId: "uuid" });
     const h = await headers();
     const file = await downloadFile(
       { db: await getDb(), storage: getStorage() },
