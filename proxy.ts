@@ -1,4 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isOwnOrigin, publicUrlFromEnv } from "@/lib/auth/origin";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Per-request Content-Security-Policy with a nonce (Next attaches it to its own
@@ -8,6 +11,19 @@ import { NextResponse, type NextRequest } from "next/server";
  * HTTP endpoints that a proxy matcher can miss.
  */
 export function proxy(request: NextRequest) {
+  // Issue 10: a state-changing request (server action, form post, upload) from another
+  // origin is refused here with 403 — Next's own server-action check compares Origin with
+  // (X-Forwarded-)Host and answers a foreign one with a 500. Compared with the CONFIGURED
+  // public URL, not with headers the client controls. Requests without Origin are not
+  // browsers' cross-site requests (browsers always send it on POST), so they pass on to
+  // the handlers, which authenticate them.
+  const origin = request.headers.get("origin");
+  if (!SAFE_METHODS.has(request.method) && origin !== null && !isOwnOrigin(origin, publicUrlFromEnv())) {
+    return new NextResponse("Forbidden: this request did not come from the Certdesk portal's own pages.", {
+      status: 403,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  }
   const nonce = btoa(crypto.randomUUID());
   const dev = process.env.NODE_ENV === "development";
   const csp = [

@@ -24,3 +24,29 @@ describe("proxy.ts security headers", () => {
     expect(proxy(new NextRequest("http://localhost:3000/apps")).headers.get("strict-transport-security")).toBeNull();
   });
 });
+
+// Issue 10, items 5 and 10: a server action (or any state-changing request) from a foreign
+// Origin is a 403 decided against the configured public URL, not Next's 500.
+describe("proxy.ts same-origin check for state-changing requests", () => {
+  const action = (origin: string | null, extra: Record<string, string> = {}, method = "POST") =>
+    new NextRequest("http://localhost:3000/apps", {
+      method,
+      headers: { "next-action": "7f3a9b", "content-type": "text/plain;charset=UTF-8", ...(origin === null ? {} : { origin }), ...extra },
+      body: method === "GET" ? undefined : "[]",
+    });
+
+  it("answers a server action from a foreign Origin with 403, even with a matching X-Forwarded-Host", async () => {
+    for (const origin of ["http://evil.example", "null", "http://localhost.evil.example:3000", "https://localhost:3000"]) {
+      const response = await proxy(action(origin, { "x-forwarded-host": "evil.example", host: "evil.example" }));
+      expect(response.status, origin).toBe(403);
+      expect(await response.text()).toContain("did not come from the Certdesk portal");
+    }
+    expect((await proxy(action("http://evil.example", {}, "DELETE"))).status).toBe(403);
+  });
+
+  it("lets the portal's own Origin, Origin-less clients and safe methods through", async () => {
+    expect((await proxy(action("http://localhost:3000"))).status).not.toBe(403);
+    expect((await proxy(action(null))).status).not.toBe(403);
+    expect((await proxy(new NextRequest("http://localhost:3000/apps", { headers: { origin: "http://evil.example" } }))).status).not.toBe(403);
+  });
+});

@@ -8,6 +8,8 @@ import { headers } from "next/headers";
 import { getDb } from "@/lib/db";
 import { getStorage } from "@/lib/storage";
 import { requireApiUser } from "@/lib/auth/session";
+import { isOwnOrigin } from "@/lib/auth/origin";
+import { getConfig } from "@/lib/config";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { toVerdictJson } from "@/lib/policy/verdict-json";
@@ -18,15 +20,13 @@ export const dynamic = "force-dynamic";
 
 type Params = { appId: string; env: string };
 
+/**
+ * Issue 10: the Origin must be the configured public URL's. Host and X-Forwarded-Host are
+ * not compared: a client sets them, so "Origin: https://evil.example" with
+ * "X-Forwarded-Host: evil.example" passed the old check.
+ */
 function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin || !host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+  return isOwnOrigin(request.headers.get("origin"), getConfig().publicUrl);
 }
 
 export async function POST(request: Request, context: { params: Promise<Params> }): Promise<Response> {
