@@ -9,7 +9,7 @@
  * The key policy comes last because it names the roles SST creates for the portal and jobs.
  */
 import { createDatabase } from "./database";
-import { createEmail } from "./email";
+import { createEmail, createEmailLink } from "./email";
 import { runtimeEnvironment } from "./environment";
 import { createJobs } from "./jobs";
 import { createFilesKey, restrictKeyUse } from "./kms";
@@ -43,7 +43,7 @@ export async function deploy(env: Record<string, string | undefined> = process.e
     database,
     secrets,
   });
-  const link = [bucket, keyLink, database, email, ...Object.values(secrets)];
+  const link = [bucket, keyLink, database, createEmailLink(email), ...Object.values(secrets)];
 
   const { invocation } = createMigrator({ vpc, link: [database], environment });
   const site = createPortal({ settings, vpc, link, environment, after: [invocation] });

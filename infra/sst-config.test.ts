@@ -233,7 +233,7 @@ describe("production stage", () => {
     it("is linked to the bucket, the key, the database, the secrets and the e-mail identity", () => {
       const site = only(resources, "sst.aws.Nextjs", "Web");
       const linked = (site.args.link as { __name: string }[]).map((l) => l.__name).sort();
-      expect(linked).toEqual(["AuthSecret", "Database", "Email", "Files", "FilesKeyLink", "OidcClientId", "OidcClientSecret", "OidcIssuer"]);
+      expect(linked).toEqual(["AuthSecret", "Database", "EmailSend", "Files", "FilesKeyLink", "OidcClientId", "OidcClientSecret", "OidcIssuer"]);
       expect(site.args.vpc).toBe(only(resources, "sst.aws.Vpc").instance);
       expect(site.args.domain).toEqual({ name: "certdesk.example-bank.com" });
     });
