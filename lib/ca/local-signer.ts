@@ -83,7 +83,7 @@ export async function createLocalSigner(options: { file: string; algorithm: CaKe
     describe: `local:${file}`,
     publicKeySpki: async () => spki.slice(),
     async sign(data) {
-      const signature = await globalThis.crypto.subtle.sign(params.name === "ECDSA" ? { name: "ECDSA", hash: "SHA-256" } : params, privateKey, data);
+      const signature = await globalThis.crypto.subtle.sign(params.name === "ECDSA" ? { name: "ECDSA", hash: "SHA-256" } : params, privateKey, Uint8Array.from(data));
       return new Uint8Array(signature);
     },
   };

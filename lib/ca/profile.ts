@@ -86,7 +86,7 @@ export function normaliseSerial(hex: string): string {
 }
 
 async function keyIdOf(spki: Uint8Array): Promise<string> {
-  return (await SubjectKeyIdentifierExtension.create(spki, false, globalThis.crypto)).keyId;
+  return (await SubjectKeyIdentifierExtension.create(Uint8Array.from(spki), false, globalThis.crypto)).keyId;
 }
 
 export type CaNames = { root: string; issuing: string };
@@ -111,7 +111,7 @@ export async function createRootCertificate(input: { signer: CaSigner; subject: 
       issuer: name,
       notBefore: new Date(input.now.getTime() - BACKDATE_MS),
       notAfter: new Date(input.now.getTime() + (input.validityDays ?? ROOT_VALIDITY_DAYS) * DAY_MS),
-      publicKey: spki,
+      publicKey: Uint8Array.from(spki),
       signingKey,
       signingAlgorithm,
       extensions: [
@@ -144,7 +144,7 @@ export async function createIssuingCertificate(input: {
       issuer: input.root.subjectName,
       notBefore: new Date(input.now.getTime() - BACKDATE_MS),
       notAfter: new Date(notAfter),
-      publicKey: input.issuingSpki,
+      publicKey: Uint8Array.from(input.issuingSpki),
       signingKey,
       signingAlgorithm,
       extensions: [
@@ -207,7 +207,7 @@ export async function issueLeafCertificate(input: IssueLeafInput): Promise<X509C
       issuer: input.issuing.subjectName,
       notBefore,
       notAfter,
-      publicKey: spki,
+      publicKey: Uint8Array.from(spki),
       signingKey,
       signingAlgorithm,
       extensions: [
@@ -240,12 +240,12 @@ export function crlReasonOf(reason: string): X509CrlReason {
   }
 }
 
-function derPositiveInteger(value: number): Uint8Array {
+function derPositiveInteger(value: number): Uint8Array<ArrayBuffer> {
   let hex = value.toString(16);
   if (hex.length % 2) hex = `0${hex}`;
   let body = Buffer.from(hex, "hex");
   if (body[0]! >= 0x80) body = Buffer.concat([Buffer.from([0]), body]);
-  return Uint8Array.from([0x02, body.length, ...body]);
+  return Uint8Array.from([0x02, body.length, ...body]) as Uint8Array<ArrayBuffer>;
 }
 
 export type CrlEntry = { serialNumber: string; revokedAt: Date; reason: X509CrlReason };

@@ -72,7 +72,7 @@ export function signingCrypto(signer: CaSigner): { crypto: Crypto; signingKey: C
   };
   const crypto = {
     subtle,
-    getRandomValues: <T extends ArrayBufferView | null>(array: T): T => globalThis.crypto.getRandomValues(array),
+    getRandomValues: (array: Uint8Array<ArrayBuffer>) => globalThis.crypto.getRandomValues(array),
     randomUUID: () => globalThis.crypto.randomUUID(),
   } as unknown as Crypto;
   return { crypto, signingKey, signingAlgorithm: { name: params.name, hash: "SHA-256", ...(params.name === "ECDSA" ? { namedCurve: "P-256" } : {}) } as Algorithm };

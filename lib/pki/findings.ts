@@ -70,6 +70,8 @@ export const FINDING_CODES = [
   "KEY_REUSED_ACROSS_ENVIRONMENTS",
   "KEY_REUSED_ACROSS_PARTNERS",
   "CERT_ALREADY_ACTIVE",
+  // Issue 12: a renewal CSR with the key of the certificate it should replace
+  "KEY_REUSED",
   // Submission completeness (appended by lib/policy)
   "CSR_MISSING",
 ] as const;

@@ -6,13 +6,27 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { certificates, findings, memberships, organisations, reviews, type SubmissionStatus } from "@/lib/db";
 import { AppError } from "@/lib/auth/app-error";
+import { markIssuancePending } from "@/lib/ca/issue-certificates";
 import { announceApprovalNeeded, announceDecision } from "./announce";
 import { changeStatus, runReviewAction, type ReviewActionInput, type ReviewDeps } from "./decide";
 
 export type ApproveInput = ReviewActionInput & { comment?: string };
 export type ApproveResult = { id: string; status: SubmissionStatus; approvals: number; approvalsRequired: number };
 
-export async function approveSubmission(deps: ReviewDeps, input: ApproveInput): Promise<ApproveResult> {
+/**
+ * `issue` (issue 12): signs the certificates of an approved CSR submission under a
+ * provider-ca program right after the approval commits. Without it (or when it fails) the
+ * pending issuance recorded by the approval is picked up by the CA job.
+ */
+export async function approveSubmission(deps: ReviewDeps & { issue?: (submissionId: string) => Promise<unknown> }, input: ApproveInput): Promise<ApproveResult> {
+  const result = await approveOnly(deps, input);
+  if (result.status === "approved" && deps.issue) {
+    await deps.issue(result.id).catch((error: unknown) => console.error(`approval ${result.id}: issuance deferred to the CA job`, error instanceof Error ? error.message : ""));
+  }
+  return result;
+}
+
+async function approveOnly(deps: ReviewDeps, input: ApproveInput): Promise<ApproveResult> {
   const comment = input.comment?.trim().slice(0, 4_000) || null;
   return runReviewAction(deps, {
     ...input,
@@ -64,6 +78,8 @@ export async function approveSubmission(deps: ReviewDeps, input: ApproveInput): 
           .update(certificates)
           .set({ status: "approved" })
           .where(and(eq(certificates.submissionId, s.id), eq(certificates.status, "pending")));
+        // Issue 12: a CSR under a provider-ca program is signed by Certdesk's CA once approved.
+        await markIssuancePending(tx, s, now);
         await announceDecision(tx, s, "approved", comment ?? undefined);
       } else {
         await changeStatus(tx, s, { updatedAt: now });

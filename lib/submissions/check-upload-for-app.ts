@@ -125,6 +125,9 @@ export async function checkUploadForTarget(
       spkiSha256: subject.spkiSha256,
       ...(subject.kind === "chain" && subject.fingerprintSha256 ? { fingerprintSha256: subject.fingerprintSha256 } : {}),
       ...(certificate ? { certificate } : {}),
+      ...(subject.kind === "csr"
+        ? { csrSpkiSha256s: verdict.chain.filter((c) => c.role === "csr").map((c) => str(c.details, "spkiSha256")).filter((k): k is string => !!k) }
+        : {}),
       program: target.program,
     });
     if (extra.length) {

@@ -8,7 +8,7 @@
  */
 import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Database } from "@/lib/db";
-import { certificates, developerApps, environments, submissions, type SubmissionStatus } from "@/lib/db";
+import { certificates, developerApps, environments, issuedCertificates, submissions, type SubmissionStatus } from "@/lib/db";
 import type { Finding, FindingSubject } from "@/lib/pki";
 import type { Program } from "@/lib/policy";
 
@@ -28,6 +28,8 @@ export type CrossRecordInput = {
   program: Program;
   /** A submission to leave out (the one being checked again at submit time). */
   excludeSubmissionId?: string;
+  /** CSR uploads: the SPKI SHA-256 of every CSR (KEY_REUSED compares each with the active certificates). */
+  csrSpkiSha256s?: string[];
 };
 
 export async function crossRecordChecks(db: Database, input: CrossRecordInput): Promise<Finding[]> {
@@ -83,6 +85,35 @@ export async function crossRecordChecks(db: Database, input: CrossRecordInput): 
       message: `This key is also registered for ${otherEnvironment[0]!.appName} in ${labels}. ${reuse === "error" ? "This program requires" : "This program recommends"} a separate key per environment.`,
       fix: "Generate a separate key pair for this environment so that a leak in one does not expose the other.",
     });
+  }
+
+  if (input.csrSpkiSha256s?.length) {
+    // Issue 12 (003: "different keys"): a renewal needs a new key. Compared with the app
+    // environment's active certificates: the gateway's (certificates) and those Certdesk's CA
+    // issued for either purpose (issued_certificates of an active submission).
+    const keys = [...new Set(input.csrSpkiSha256s)];
+    const [activeLeaf] = await db
+      .select({ id: certificates.id })
+      .from(certificates)
+      .where(and(inArray(certificates.spkiSha256, keys), eq(certificates.appId, input.appId), eq(certificates.environmentId, input.environmentId), eq(certificates.role, "leaf"), inArray(certificates.status, ["active", "retiring"])))
+      .limit(1);
+    const [activeIssued] = activeLeaf
+      ? [activeLeaf]
+      : await db
+          .select({ id: issuedCertificates.id })
+          .from(issuedCertificates)
+          .innerJoin(submissions, eq(submissions.id, issuedCertificates.submissionId))
+          .where(and(inArray(issuedCertificates.spkiSha256, keys), eq(issuedCertificates.appId, input.appId), eq(issuedCertificates.environmentId, input.environmentId), eq(issuedCertificates.status, "issued"), eq(submissions.status, "active")))
+          .limit(1);
+    if (activeIssued) {
+      found.push({
+        code: "KEY_REUSED",
+        severity: "error",
+        ...about,
+        message: "This CSR's key is the key of the certificate currently active for this app and environment. A renewed certificate needs a new key.",
+        fix: "Generate a new key pair and a new CSR from it: openssl genrsa -out new.key 2048 && openssl req -new -key new.key -out new.csr",
+      });
+    }
   }
 
   if (input.fingerprintSha256) {

@@ -3,6 +3,7 @@
  * files (metadata only: contents go through download-file, authorised and audited),
  * certificate metadata and reviewers' comments.
  */
+import { issuanceStatus, listIssuedCertificates } from "@/lib/ca/issued";
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { SubmissionStatus } from "@/lib/db";
 import { auditEvents, certificates, findings, reviews, submissionFiles, users } from "@/lib/db";
@@ -138,6 +139,8 @@ export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { a
       .orderBy(asc(auditEvents.seq)),
   ]);
   const severityOrder = { error: 0, warning: 1, info: 2 } as const;
+  // Issue 12: what Certdesk's CA signed for a CSR submission (empty before issuance).
+  const [issued, issuance] = s.kind === "csr" ? await Promise.all([listIssuedCertificates(db, s.id), issuanceStatus(db, s.id)]) : [[], null];
   return {
     id: s.id,
     status: s.status,
@@ -167,6 +170,8 @@ export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { a
     // Served names without invisible characters, also for rows stored before they were stripped on upload.
     files: fileRows.map((f) => ({ ...f, name: safeDisplayName(f.name) })),
     certificates: certRows,
+    issued,
+    issuance,
     reviews: reviewRows,
     stages: stagesFor(s.status),
     timeline: events.map((e) => ({ at: e.at, action: e.action, label: EVENT_LABELS[e.action] ?? e.action })),

@@ -4,6 +4,10 @@ import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/lib/db";
+import { getConfig } from "@/lib/config";
+import { getStorage } from "@/lib/storage";
+import { issueForSubmission } from "@/lib/ca/issue-certificates";
+import { caDeps } from "@/lib/ca/runtime";
 import { requireApiUser } from "@/lib/auth/session";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { toPublicError } from "@/lib/auth/app-error";
@@ -48,7 +52,8 @@ async function run(form: FormData, act: (c: Awaited<ReturnType<typeof context>>,
 
 export async function approveAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
   return run(form, async ({ db, reviewer, meta }, input) => {
-    const result = await approveSubmission({ db }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment });
+    const ca = caDeps(getConfig(), { db, storage: getStorage() });
+    const result = await approveSubmission({ db, issue: (id) => issueForSubmission(ca, id) }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment });
     return result.status === "approved"
       ? "Approved. The partner has been notified."
       : `Your approval is recorded (${result.approvals} of ${result.approvalsRequired}); a different reviewer must approve too.`;

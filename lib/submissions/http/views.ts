@@ -1,4 +1,5 @@
 /** How the partner API shows records: metadata only, never file contents or object keys. */
+import { issuedCertificateJson } from "@/lib/ca/issued";
 import type { SubmissionView } from "../get-submission";
 
 export function submissionJson(v: SubmissionView) {
@@ -16,7 +17,8 @@ export function submissionJson(v: SubmissionView) {
     decidedAt: v.decidedAt,
     approvalsRequired: v.approvalsRequired,
     findings: v.findings.map((f) => ({ id: f.id, code: f.code, severity: f.severity, certificate: f.certificate, message: f.message, fix: f.fix, acknowledgedAt: f.acknowledgedAt })),
-    certificates: v.certificates.map((c) => ({
+    // A CSR submission's certificates are the ones Certdesk's CA issued (issue 12): [] until issued.
+    certificates: v.kind === "csr" ? v.issued.map(issuedCertificateJson) : v.certificates.map((c) => ({
       position: c.position,
       role: c.role,
       subject: c.subject,
