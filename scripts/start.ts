@@ -106,6 +106,10 @@ async function main() {
     programs: EXAMPLE_PROGRAM_RECORDS,
   });
   log(`demo data ready (${seeded.organisations} organisations, ${seeded.users} users, ${seeded.apps} apps, ${seeded.programs} programs)`);
+  // Issue 12: a root and issuing CA for each environment of the demo programs Certdesk issues for (idempotent).
+  const { initDemoAuthorities } = await import("../lib/ca/init-demo");
+  const cas = await initDemoAuthorities({ db, config });
+  if (cas.created.length) log(`certificate authorities created: ${cas.created.join(", ")}`);
 
   if (!dev) {
     const stale = buildIsStale();

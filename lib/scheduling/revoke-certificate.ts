@@ -15,6 +15,7 @@ import { notify } from "@/lib/notifications/notify";
 import type { Storage } from "@/lib/storage";
 import { actsFor } from "@/lib/submissions/actor";
 import { isScheduler, refuse, who, type Actor } from "./access";
+import { revokeIssuedForSubmission } from "@/lib/ca/revoke";
 import { publishTruststore, type PublishResult } from "./publish-truststore";
 import { loadSchedulable, Refusal } from "./rules";
 import { environmentLink } from "./schedule-enablement";
@@ -77,6 +78,8 @@ export async function revokeCertificate(
         .where(and(eq(enablements.submissionId, s.submissionId), eq(enablements.status, "scheduled")))
         .returning({ id: enablements.id });
       await tx.update(submissions).set({ status: "revoked", version: s.submissionVersion + 1, updatedAt: input.now }).where(eq(submissions.id, s.submissionId));
+      // Issue 12: certificates Certdesk's CA issued are revoked at the CA too (CRL republished by the CA job within a minute).
+      const atCa = await revokeIssuedForSubmission(tx, { submissionId: s.submissionId, reason: input.reason, now: input.now });
       await recordAudit(tx, {
         ...fields,
         organisationId: s.organisationId,
@@ -85,7 +88,7 @@ export async function revokeCertificate(
         targetId: s.submissionId,
         outcome: "success",
         at: input.now,
-        details: { ...via, reason: input.reason, comment: comment ?? null, fingerprintSha256: s.leaf?.fingerprintSha256 ?? null, from: status, certificates: revoked.length, cancelledEnablements: cancelled.length },
+        details: { ...via, reason: input.reason, comment: comment ?? null, fingerprintSha256: s.leaf?.fingerprintSha256 ?? null, from: status, certificates: revoked.length, cancelledEnablements: cancelled.length, ...(atCa.serialNumbers.length ? { revokedAtCa: atCa.serialNumbers } : {}) },
       });
       const title = `${s.appName} ${s.environmentLabel}: certificate revoked`;
       const body = `The certificate ${s.leaf?.subject ?? ""} was revoked ${formatInZone(input.now, "UTC")} (${input.reason}${comment ? `: ${comment}` : ""}) and is no longer trusted by the gateway. Upload a replacement with a NEW key.`;
