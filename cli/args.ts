@@ -16,6 +16,8 @@ Options:
   --trust-anchor <file>    trust this root (PEM) instead of the program's anchors; repeatable
   --write-corrected <path> write the corrected chain there when Certdesk can offer one
   --json                   print exactly one JSON object { verdict, findings, chain, correctedPem? }
+  --fetch                  go online: check revocation (OCSP, CRL) and fetch missing intermediates
+                           (AIA caIssuers); off by default, so a check never touches the network
   -h, --help               show this help
 
 Exit status: 0 accepted, 1 rejected, 2 usage error or unreadable file.`;
@@ -31,6 +33,8 @@ export type CheckArgs = {
   trustAnchorFiles: string[];
   writeCorrected?: string;
   json: boolean;
+  /** Issue 15: fetch OCSP/CRL answers and AIA intermediates (never without this flag). */
+  fetch: boolean;
 };
 
 export type ParsedArgs = { kind: "help" } | { kind: "check"; args: CheckArgs } | { kind: "error"; message: string };
@@ -52,6 +56,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const files: string[] = [];
   const values = new Map<string, string[]>();
   let json = false;
+  let fetch = false;
   let onlyFiles = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -65,6 +70,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (a === "--json") {
       json = true;
+      continue;
+    }
+    if (a === "--fetch") {
+      fetch = true;
       continue;
     }
     if (a.startsWith("--")) {
@@ -98,6 +107,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     program: id ? { kind: "id", id: id[0]! } : { kind: "file", path: programFile![0]! },
     trustAnchorFiles: values.get("--trust-anchor") ?? [],
     json,
+    fetch,
   };
   const company = values.get("--company")?.[0];
   if (company !== undefined) args.company = company;

@@ -8,6 +8,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { checkUpload, getExampleProgram, parseProgram, EXAMPLE_PROGRAM_IDS, ProgramError, toVerdictJson, type Partner, type Program } from "../lib/policy";
+import { ENV } from "../lib/config";
+import { memoryResponseCache } from "../lib/pki-fetch/cache";
+import { parseAllowHosts } from "../lib/pki-fetch/fetch";
+import { pkiFetcher, prepareLiveChecks, type LiveChecks } from "../lib/revocation/live-checks";
 import { parseArgs, USAGE } from "./args";
 import { renderVerdict } from "./render";
 
@@ -43,6 +47,8 @@ async function loadProgram(spec: { kind: "id"; id: string } | { kind: "file"; pa
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Issue 12: `certdesk ca init --program <id> --environment <key>` (cli/ca.ts).
+  if (argv[0] === "ca") return (await import("./ca")).runCaCommand(argv.slice(1));
   const parsed = parseArgs(argv);
   switch (parsed.kind) {
     case "help":
@@ -79,6 +85,13 @@ async function main(argv: string[]): Promise<number> {
   if (args.orgId !== undefined) partner.organizationIdentifier = args.orgId;
   if (args.psd2Roles !== undefined) partner.psd2Roles = args.psd2Roles;
 
+  // Online only with --fetch (issue 15): the same SSRF-safe fetcher as the portal, allow-list from the environment.
+  let live: LiveChecks | undefined;
+  if (args.fetch) {
+    const fetch = pkiFetcher({ allowHosts: parseAllowHosts(process.env[ENV.fetchAllowHosts]) });
+    live = await prepareLiveChecks({ files, program, ...(anchors ? { trustAnchors: anchors } : {}), fetch, cache: memoryResponseCache(), now: () => new Date() });
+  }
+
   const verdict = await checkUpload({
     files,
     program,
@@ -86,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
     // The CLI is the edge: the clock is read here, never inside the engine.
     at: args.at ?? new Date(),
     ...(anchors ? { trustAnchors: anchors } : {}),
+    ...(live ? { statusChecker: live.checker.statusChecker } : {}),
   });
 
   if (args.writeCorrected && verdict.correctedPem) await writeFile(resolvePath(args.writeCorrected), verdict.correctedPem);
