@@ -1,6 +1,7 @@
 import type { Finding } from "../pki/findings";
 import { partialKeyShape, readTop, shapeOf, type DerShape } from "./der-shape";
 import { FIX, describe, finding, plainBytes, type Location } from "./messages";
+import { findKeyMaterial, findKeyMaterialInText } from "./key-scan";
 import { decodeBase64, normalisePemText, scanPem, splitLines } from "./pem";
 import type { ItemFormat } from "./types";
 
@@ -194,13 +195,14 @@ class Collector {
     this.push(finding(code, severity, message, fix));
   }
 
-  /** Something we can name but not use; inside an archive it is skipped, as a file it is an error. */
+  /**
+   * Something we can name but not use. Certdesk stores only what it understood, so this is an
+   * error that refuses the whole upload (intake sets `refused`), inside an archive too: a
+   * "notes.txt" beside the chain may hold what no parser here recognises.
+   */
   unusable(what: string, fix: string = FIX.sendCertificates): void {
-    if (this.options.inArchive) {
-      this.push(finding("FORMAT_UNRECOGNIZED", "info", `${this.at} was skipped: it is ${what}.`));
-      return;
-    }
-    this.push(finding("FORMAT_UNRECOGNIZED", "error", `${this.at} is ${what}, not a certificate, CSR, PKCS#7 file or zip archive.`, fix));
+    const where = this.options.inArchive ? `${this.at} is ${what}, not a certificate, CSR or PKCS#7 file` : `${this.at} is ${what}, not a certificate, CSR, PKCS#7 file or zip archive`;
+    this.push(finding("FORMAT_UNRECOGNIZED", "error", `${where}. Certdesk keeps only files it can read, so nothing from this upload was stored.`, fix === FIX.sendCertificates ? FIX.onlyCertificates : fix));
   }
 
   /** Handles one DER value by its structure; `where` names a PEM block when there is one. */
@@ -239,7 +241,7 @@ class Collector {
         if (viaPem && /CERTIFICATE|PKCS7|CMS/.test(viaPem.label)) {
           this.problem("CERTIFICATE_MALFORMED", `${cap(block)} does not hold a readable ${viaPem.label.toLowerCase()}: it is ${shape.what}.`, FIX.pemArmour);
         } else if (viaPem) {
-          this.problem("FORMAT_UNRECOGNIZED", `${cap(block)} is ${shape.what}.`, FIX.sendCertificates, "warning");
+          this.problem("FORMAT_UNRECOGNIZED", `${cap(block)} is ${shape.what}; Certdesk keeps only what it can read, so nothing from this upload was stored.`, FIX.onlyCertificates);
         } else {
           this.unusable(shape.what);
         }
@@ -257,9 +259,9 @@ class Collector {
  * Markup is stripped first because Word splits text into runs (`<w:t>-----BEGIN</w:t>`).
  */
 export function documentHoldsKey(bytes: Uint8Array): boolean {
-  const text = latin1(bytes);
+  if (findKeyMaterial(bytes)) return true;
   // `[^<>]` not `[^>]`: a run of "<" without ">" would otherwise make the strip quadratic.
-  return EMBEDDED_KEY_RE.test(text) || EMBEDDED_KEY_RE.test(text.replace(/<[^<>]*>/g, ""));
+  return findKeyMaterialInText(latin1(bytes).replace(/<[^<>]*>/g, "")) !== undefined;
 }
 
 // Bounded repetitions only: this runs over whole files, and `-{3,}…-{3,}` would backtrack quadratically on a run of dashes.
@@ -286,9 +288,13 @@ export function classifyBytes(bytes: Uint8Array, where: Location, options: Class
   try {
     bytes = plainBytes(bytes);
     classifyInto(out, bytes);
-    // Last line of defence: PEM key armour anywhere in the bytes (inside JSON strings with \n escapes,
-    // an RTF or uncompressed PDF, mid-line) that no parser above recognised as a key block.
-    if (!out.privateKey && EMBEDDED_KEY_RE.test(latin1(bytes))) out.key("a PEM private key embedded in the file");
+    // Key material in any encoding anywhere in the bytes (hex in a notes file, base64url, base64 not
+    // starting "MI", the second half of a PEM body, a JWK, PuTTY, PVK, a base64 PEM in YAML…) that no
+    // parser above recognised as a key: found by decoding every run and checking its structure.
+    if (!out.privateKey) {
+      const hit = findKeyMaterial(bytes);
+      if (hit) out.key(`${hit}, found by its structure`);
+    }
   } catch {
     // Defence in depth: a bug here must become a finding, not a 500 (and never echo the exception: it may quote input).
     out.problem("FORMAT_UNRECOGNIZED", `${out.at} could not be read.`, FIX.sendCertificates);
@@ -398,7 +404,7 @@ function classifyText(out: Collector, text: string): void {
       } else if (/CRL/.test(block.label)) {
         out.problem("FORMAT_UNRECOGNIZED", `The ${block.label} block on line ${block.beginLine} of ${out.at} is a revocation list; it was ignored.`, FIX.sendCertificates, "warning");
       } else {
-        out.problem("FORMAT_UNRECOGNIZED", `The ${block.label} block on line ${block.beginLine} of ${out.at} is not a certificate or CSR; it was ignored.`, FIX.sendCertificates, "warning");
+        out.problem("FORMAT_UNRECOGNIZED", `The ${block.label} block on line ${block.beginLine} of ${out.at} is not a certificate or CSR; Certdesk keeps only what it can read, so nothing from this upload was stored.`, FIX.onlyCertificates);
       }
       der.fill(0);
       continue;

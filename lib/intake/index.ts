@@ -1,14 +1,27 @@
 import type { Finding } from "../pki/findings";
 import { classifyBytes, documentHoldsKey, looksLikeZip, type Classification } from "./classify";
-import { FIX, describe, displayName, finding, plainBytes, type Location } from "./messages";
+import { FIX, cleanFileName, describe, displayName, finding, plainBytes, type Location } from "./messages";
 import type { IntakeItem, IntakeLimits, IntakeResult, ItemFormat, UploadedFile } from "./types";
+import { findKeyMaterial } from "./key-scan";
 import { hasZipEndRecord, readArchive } from "./zip";
 
 export type { IntakeItem, IntakeLimits, IntakeResult, ItemFormat, ItemSource, UploadedFile } from "./types";
 export { classifyBytes, looksLikeZip, type Classification, type FoundItem } from "./classify";
 export { readArchive, unsafeName, type ArchiveEntry, type ArchiveRead } from "./zip";
+export { cleanFileName } from "./messages";
+export { findKeyMaterial } from "./key-scan";
 
 const MIB = 1024 * 1024;
+
+function keyFinding(where: string): Finding {
+  return finding(
+    "PRIVATE_KEY_PRESENT",
+    "error",
+    `A private key was found in ${where}. Nothing from this upload has been stored, but treat the key as exposed: ` +
+      "it has left your control. Generate a new key pair and a new certificate, and send only certificates.",
+    FIX.privateKey,
+  );
+}
 
 export const DEFAULT_LIMITS: Readonly<IntakeLimits> = Object.freeze({
   maxUploadBytes: MIB,
@@ -93,7 +106,7 @@ export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits
   };
 
   for (const uploaded of files) {
-    const file = { name: uploaded.name, bytes: plainBytes(uploaded.bytes) };
+    const file = { name: cleanFileName(uploaded.name), bytes: plainBytes(uploaded.bytes) };
     try {
       if (!looksLikeZip(file.bytes) && !hasZipEndRecord(file.bytes)) {
         take(classifyBytes(file.bytes, { file: file.name }), { file: file.name });
@@ -140,13 +153,22 @@ export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits
           }
           for (const entry of archive.entries) {
             const where = { file: file.name, entry: entry.name };
+            if (entry.metadata) {
+              const hit = findKeyMaterial(entry.bytes);
+              entry.bytes.fill(0);
+              if (hit) {
+                refused = true;
+                findings.push(keyFinding(`${describe(where)} (${hit}, in a file named like archiver metadata)`));
+              }
+              continue;
+            }
             const c = classifyBytes(entry.bytes, where, { inArchive: true });
             // We own the inflated copy: wipe it so no key material outlives this call.
             entry.bytes.fill(0);
             take(c, where);
             if (c.findings.some((f) => f.severity === "error")) entryErrors = true;
           }
-          if (items.length === before && !entryErrors) {
+          if (items.length === before && !entryErrors && !refused) {
             findings.push(
               finding(
                 "ARCHIVE_EMPTY",
@@ -163,11 +185,24 @@ export async function intake(files: UploadedFile[], limits: Partial<IntakeLimits
           throw new Error(`unhandled archive result ${String(never)}`);
         }
       }
+      // The archive is stored whole when accepted: a key in its comment, an extra field or between
+      // entries must be found in the raw bytes too, not only in what the entries inflate to.
+      if (!refused) {
+        const rawKey = findKeyMaterial(file.bytes);
+        if (rawKey) {
+          refused = true;
+          findings.push(keyFinding(`${describe({ file: file.name })} (${rawKey}, in the archive's own bytes)`));
+        }
+      }
     } catch {
       // Defence in depth: never let a parser bug escape as an exception (and never echo its text).
       findings.push(finding("FORMAT_UNRECOGNIZED", "error", `"${displayName(file.name)}" could not be read.`, FIX.sendCertificates));
     }
   }
+
+  // Certdesk stores only what it understood: a file, archive entry or PEM block it could not read
+  // (a notes.txt, an unknown block, broken armour) refuses the whole upload, like a key does.
+  if (findings.some((f) => (f.code === "FORMAT_UNRECOGNIZED" || f.code === "FORMAT_PEM_MALFORMED") && f.severity === "error")) refused = true;
 
   const maxItems = l.maxItems!;
   if (items.length > maxItems) {

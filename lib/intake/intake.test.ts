@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
@@ -131,14 +132,13 @@ describe("intake: certificates and CSRs in every accepted encoding", () => {
 });
 
 describe("intake: zip archives", () => {
-  it("reads certificates from any folder layout and skips __MACOSX, .DS_Store, directories and READMEs", async () => {
+  it("reads certificates from any folder layout and skips __MACOSX, .DS_Store and directories", async () => {
     const zip = await zipOf({
       "chain/leaf/R3.pem": R3_PEM,
       "chain/root.cer": ISRG_X1_DER,
       "chain/bundle.p7b": read("pyca/pkcs7/amazon-roots.p7b"),
       "__MACOSX/chain/._R3.pem": new Uint8Array([0, 5, 22, 7, 0, 2, 0, 0]),
       "chain/.DS_Store": new Uint8Array([0, 0, 0, 1, 66, 117, 100, 49]),
-      "README.txt": "These are our certificates.\n",
     });
     const r = await intake([file("partner.zip", zip)]);
     expect(errors(r)).toEqual([]);
@@ -155,8 +155,26 @@ describe("intake: zip archives", () => {
   it("does not mistake text that happens to start like an archive signature for a nested archive", async () => {
     const zip = await zipOf({ "README": "070701 is our partner number\n", "notes.txt": "BZh9 -lh5- ustar\n", "r3.pem": R3_PEM });
     const r = await intake([file("ok.zip", zip)]);
-    expect(errors(r)).toEqual([]);
+    // Not ARCHIVE_UNSAFE: the texts are read as text — and, not being certificates, refuse the upload.
+    expect(errors(r)).toEqual(["FORMAT_UNRECOGNIZED", "FORMAT_UNRECOGNIZED"]);
     expect(r.items).toHaveLength(1);
+  });
+
+  it("refuses a zip with a README beside the chain: Certdesk stores only what it understood", async () => {
+    const zip = await zipOf({ "chain.pem": R3_PEM, "README.txt": "These are our certificates.\n" });
+    const r = await intake([file("partner.zip", zip)]);
+    expect(errors(r)).toEqual(["FORMAT_UNRECOGNIZED"]);
+    expect(r.findings[0]!.message).toMatch(/"README\.txt" in "partner\.zip" is text with no certificate or CSR in it.*nothing from this upload was stored/);
+    expect(r.refused).toBe(true);
+  });
+
+  it("searches archiver metadata entries for keys although it does not classify them", async () => {
+    const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "der" });
+    const zip = await zipOf({ "chain.pem": R3_PEM, "__MACOSX/._chain.pem": Buffer.from(key).toString("hex") });
+    const r = await intake([file("partner.zip", zip)]);
+    expect(errors(r)).toEqual(["PRIVATE_KEY_PRESENT"]);
+    expect(r.findings[0]!.message).toMatch(/archiver metadata/);
+    expect(r.refused).toBe(true);
   });
 
   it("reads stored (uncompressed) entries too", async () => {
@@ -178,10 +196,15 @@ describe("intake: zip archives", () => {
     }
   });
 
-  it("gives ARCHIVE_EMPTY for a zip with nothing certificate-like", async () => {
+  it("refuses a zip of documents (FORMAT_UNRECOGNIZED per entry), and gives ARCHIVE_EMPTY for one of folders only", async () => {
     const r = await intake([file("docs.zip", await zipOf({ "README.md": "# hello\n", "notes/todo.txt": "renew\n" }))]);
-    expect(errors(r)).toEqual(["ARCHIVE_EMPTY"]);
+    expect(errors(r)).toEqual(["FORMAT_UNRECOGNIZED", "FORMAT_UNRECOGNIZED"]);
+    expect(r.refused).toBe(true);
     expect(r.items).toEqual([]);
+    const z = new JSZip();
+    z.folder("empty/inside");
+    const folders = await intake([file("folders.zip", await z.generateAsync({ type: "uint8array" }))]);
+    expect(errors(folders)).toEqual(["ARCHIVE_EMPTY"]);
   });
 
   it("refuses an archive inside an archive by its magic bytes, not its name", async () => {

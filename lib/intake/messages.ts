@@ -9,9 +9,21 @@ export type Location = { file: string; entry?: string };
  * name reaches a message.
  */
 export function displayName(raw: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
+  const cleaned = cleanFileName(raw);
   return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
+}
+
+/**
+ * Invisible characters that make a name read differently from what it is: C0 and C1 controls
+ * (terminal and log injection, NUL truncation), line and paragraph separators, and every Unicode
+ * format character (Cf): the bidirectional overrides and isolates U+202A–U+202E and U+2066–U+2069
+ * that turn "invoice\u202Egpj.exe" into "invoiceexe.jpg", zero-width spaces and joiners, soft hyphens.
+ */
+const INVISIBLE_RE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/** A file or entry name with the invisible characters above removed (everything else kept). */
+export function cleanFileName(raw: string): string {
+  return raw.replace(INVISIBLE_RE, "");
 }
 
 /** `"leaf.pem"` or `"certs/leaf.pem" in "chain.zip"`. */
@@ -38,6 +50,9 @@ export const FIX = {
   rebuildZip:
     "Upload the certificate files themselves, or build a plain zip of them (e.g. `zip chain.zip leaf.pem intermediate.pem root.pem`): " +
     "no folders that climb out, no links, no password, no archives inside, at most 100 files and 1 MiB unpacked.",
+  onlyCertificates:
+    "Upload only the certificate chain as PEM (`-----BEGIN CERTIFICATE-----` blocks), DER (.cer/.crt), PKCS#7 (.p7b), a CSR, or a .zip of only these: " +
+    "remove notes, READMEs and any other file.",
   damagedZip: "The zip file is damaged or incomplete. Create it again (e.g. `zip chain.zip *.pem`) or upload the certificate files directly.",
 } as const;
 

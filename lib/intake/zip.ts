@@ -1,6 +1,6 @@
 import JSZip from "jszip";
 import { archiveKind } from "./classify";
-import { displayName, plainBytes } from "./messages";
+import { cleanFileName, displayName, plainBytes } from "./messages";
 import type { IntakeLimits } from "./types";
 
 /**
@@ -16,9 +16,15 @@ import type { IntakeLimits } from "./types";
  */
 
 export type ArchiveEntry = {
-  /** Entry path as stored (display with `displayName`). */
+  /** Entry path as stored, without invisible characters (display with `displayName`). */
   name: string;
   bytes: Uint8Array;
+  /**
+   * Archiver metadata (`__MACOSX/`, `.DS_Store`, `Thumbs.db`…): not the partner's files, so not
+   * classified, but still inflated (within the same limits) and searched for key material —
+   * the original archive is stored whole, and a key must not ride along under a junk name.
+   */
+  metadata?: boolean;
 };
 
 export type ArchiveRead =
@@ -301,8 +307,8 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
     const key = e.name.replace(/\\/g, "/");
     if (seen.has(key)) add(e, "duplicate", "appears twice (unpackers disagree about which copy wins)");
     seen.add(key);
-    if (isDirectory(e) || isJunk(e.name)) continue;
-    if (NESTED_EXTENSIONS.test(e.name) && !office) add(e, "nested", "is itself an archive (archives inside archives are not accepted)");
+    if (isDirectory(e)) continue;
+    if (NESTED_EXTENSIONS.test(e.name) && !office && !isJunk(e.name)) add(e, "nested", "is itself an archive (archives inside archives are not accepted)");
     if (e.uncompressedSize > limits.maxEntryBytes) add(e, "entry-size", `declares ${formatBytes(e.uncompressedSize)} unpacked (limit ${formatBytes(limits.maxEntryBytes)})`);
     if (e.uncompressedSize > RATIO_GRACE_BYTES && e.uncompressedSize > limits.maxRatio * Math.max(1, e.compressedSize)) {
       add(e, "ratio", `expands ${Math.round(e.uncompressedSize / Math.max(1, e.compressedSize))}:1 (a decompression bomb; limit ${limits.maxRatio}:1)`);
@@ -393,7 +399,8 @@ async function readArchiveUnchecked(b: Uint8Array, limits: IntakeLimits): Promis
       if (office) continue; // embedded objects of a document are not unpacked
       return refuse(`entry "${displayName(e.name, 80)}" is itself a ${nested} archive (archives inside archives are not accepted)`);
     }
-    entries.push({ name: e.name, bytes: out });
+    // The name reaches messages, stored findings and downloads: without bidi overrides or other invisible characters.
+    entries.push({ name: cleanFileName(e.name), bytes: out, ...(isJunk(e.name) ? { metadata: true } : {}) });
   }
   return office ? { kind: "document", what: office, entries } : { kind: "entries", entries, unreadable };
 }
