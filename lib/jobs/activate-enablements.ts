@@ -27,8 +27,17 @@ import { environmentLink } from "@/lib/scheduling/schedule-enablement";
 import { materializeWindows } from "@/lib/scheduling/windows";
 import { formatInZone, MS } from "@/lib/scheduling/time";
 import type { Storage } from "@/lib/storage";
+import { applyTruststoreVersions, type GatewayApplyReport } from "@/lib/gateway/apply-truststore-versions";
+import type { GatewayTruststoreUpdater } from "@/lib/gateway/truststore-updater";
 
-export type ActivationDeps = { db: Database; storage: Storage; now: Date; log?: (line: string, error?: unknown) => void };
+export type ActivationDeps = {
+  db: Database;
+  storage: Storage;
+  now: Date;
+  log?: (line: string, error?: unknown) => void;
+  /** Issue 13: points API Gateway domains at each new trust store version (AWS); absent locally. */
+  gateway?: GatewayTruststoreUpdater | null;
+};
 
 export type ActivationReport = {
   windowsCreated: number;
@@ -40,6 +49,8 @@ export type ActivationReport = {
   windowsClosed: number;
   published: { programId: string; environmentKey: string; version: number; cause: string }[];
   publishErrors: { programId: string; environmentKey: string }[];
+  /** Issue 13: API Gateway domain updates (null: no updater in this runtime). */
+  gateway: GatewayApplyReport | null;
 };
 
 const SYSTEM = { actorUserId: null, actorEmail: null, role: "system" } as const;
@@ -59,7 +70,7 @@ function touch(touched: Touched, scope: TruststoreScope, cause: string): void {
 export async function activateEnablements(deps: ActivationDeps): Promise<ActivationReport> {
   const { db, now } = deps;
   const log = deps.log ?? ((line: string, error?: unknown) => console.error(line, error ?? ""));
-  const report: ActivationReport = { windowsCreated: 0, activated: [], failed: [], retired: 0, expired: 0, windowsOpened: 0, windowsClosed: 0, published: [], publishErrors: [] };
+  const report: ActivationReport = { windowsCreated: 0, activated: [], failed: [], retired: 0, expired: 0, windowsOpened: 0, windowsClosed: 0, published: [], publishErrors: [], gateway: null };
   const touched: Touched = new Map();
 
   report.windowsCreated = (await materializeWindows(db, { now })).created;
@@ -104,6 +115,9 @@ export async function activateEnablements(deps: ActivationDeps): Promise<Activat
     }
     if (result.published) report.published.push({ ...scope, version: result.version, cause });
   }
+  // After the publications: point each gateway domain at the S3 version just written (and
+  // at versions a revocation published meanwhile, or whose update failed last run).
+  if (deps.gateway) report.gateway = await applyTruststoreVersions({ db, updater: deps.gateway, now, log });
   return report;
 }
 

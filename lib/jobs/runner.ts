@@ -5,6 +5,7 @@
  * concurrently, so a second process doing the same is harmless.
  */
 import { getDb } from "@/lib/db";
+import { getConfig } from "@/lib/config";
 import { getStorage } from "@/lib/storage";
 import { activateEnablements, type ActivationDeps, type ActivationReport } from "./activate-enablements";
 import { runCaJobs } from "@/lib/ca/jobs";
@@ -83,5 +84,14 @@ export function startJobRunner(
 
 /** The Lambda dispatcher's entry (lib/jobs/lambda.ts). */
 export async function runActivation({ now }: { now: Date }): Promise<ActivationReport> {
-  return activateEnablements({ db: await getDb(), storage: getStorage(), now });
+  // Issue 13: on AWS each publication is pushed to the API Gateway domain that reads it.
+  const config = getConfig();
+  const gateway =
+    config.mode === "aws"
+      ? await import("@/lib/gateway/truststore-updater").then(async (m) => {
+          const { ApiGatewayV2Client } = await import("@aws-sdk/client-apigatewayv2");
+          return m.createApiGatewayTruststoreUpdater({ client: new ApiGatewayV2Client({ region: config.s3.region }), bucket: config.s3.bucket });
+        })
+      : null;
+  return activateEnablements({ db: await getDb(), storage: getStorage(), now, gateway });
 }

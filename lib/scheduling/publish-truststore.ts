@@ -17,9 +17,10 @@
  * never moves backwards. A version identical to the newest one is not published again.
  */
 import { createHash } from "node:crypto";
-import { and, asc, eq, gt, inArray, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, max, sql } from "drizzle-orm";
 import type { Database } from "@/lib/db";
-import { certificates, developerApps, environments, organisations, submissions, truststoreVersions } from "@/lib/db";
+import { certificates, developerApps, environments, organisations, programs, submissions, truststoreVersions } from "@/lib/db";
+import { anchorFor, programAnchorCandidates } from "@/lib/gateway/anchors";
 import type { Storage } from "@/lib/storage";
 import { StorageError } from "@/lib/storage";
 
@@ -100,13 +101,29 @@ export async function computeTruststore(db: Database, input: TruststoreScope & {
 
   const cas = new Map<string, { subject: string; pem: string }>();
   const apps = new Map<string, ClientsApp>();
+  // Issue 13: the program's anchors, read only when a chain lacks its root.
+  let candidates: ReturnType<typeof programAnchorCandidates> | undefined;
+  const programCandidates = async () => {
+    if (!candidates) {
+      const [program] = await db.select({ definition: programs.definition }).from(programs).where(eq(programs.id, input.programId)).orderBy(desc(programs.version)).limit(1);
+      candidates = programAnchorCandidates(program?.definition);
+    }
+    return candidates;
+  };
   for (const chain of bySubmission.values()) {
     const leaf = chain.find((c) => c.role === "leaf");
     if (!leaf) continue;
     const issuers = chain.filter((c) => c.role !== "leaf");
     // A self-signed leaf is its own trust anchor; a CA-issued one is trusted through its chain.
     const anchors = issuers.length > 0 ? issuers : [leaf];
-    for (const c of anchors) cas.set(c.fingerprintSha256, { subject: c.subject, pem: normalisePem(c.pem) });
+    for (const c of anchors) cas.set(c.fingerprintSha256.toLowerCase().replace(/:/g, ""), { subject: c.subject, pem: normalisePem(c.pem) });
+    // API Gateway needs the chain to a root: a chain submitted without its root gets the
+    // anchor the engine validated it against (a public root or the program's own).
+    if (issuers.length > 0) {
+      const top = issuers[issuers.length - 1]!;
+      const anchor = top.subject !== top.issuer ? anchorFor(top.pem, await programCandidates()) : null;
+      if (anchor) cas.set(createHash("sha256").update(Buffer.from(anchor.replace(/-----[A-Z ]+-----|\s/g, ""), "base64")).digest("hex"), { subject: top.issuer, pem: normalisePem(anchor) });
+    }
     const app = apps.get(leaf.appId) ?? { appId: leaf.appId, appName: leaf.appName, organisationId: leaf.organisationId, organisationName: leaf.organisationName, clients: [] };
     app.clients.push({
       certificateId: leaf.id,
@@ -152,7 +169,7 @@ export async function readCurrentPointer(storage: Storage, scope: TruststoreScop
 }
 
 export type PublishResult =
-  | { published: true; version: number; truststoreKey: string; clientsKey: string; digest: string; caCount: number; clientCount: number }
+  | { published: true; version: number; truststoreKey: string; clientsKey: string; digest: string; caCount: number; clientCount: number; s3VersionId: string | null }
   | { published: false; version: number | null; reason: "unchanged" | "empty" };
 
 /**
@@ -190,12 +207,23 @@ export async function publishTruststore(
     await storage.putPlain({ key: truststoreKey, bytes: pemBytes, contentType: "application/x-pem-file" });
     await storage.putPlain({ key: clientsKey, bytes: clientsBytes, contentType: "application/json" });
     await tx.insert(truststoreVersions).values({ ...scope, version, truststoreKey, clientsKey, cause: input.cause.slice(0, 500) });
-    await storage.putPlain({ key: `${prefix}/current/truststore.pem`, bytes: pemBytes, contentType: "application/x-pem-file" });
+    const written = await storage.putPlain({ key: `${prefix}/current/truststore.pem`, bytes: pemBytes, contentType: "application/x-pem-file" });
+    // Issue 13: API Gateway reads the trust store at the object version its domain names; the
+    // job points the domain at this VersionId. No VersionId (s3rver): nothing to point at.
+    const s3VersionId = written.versionId ?? null;
+    await tx
+      .update(truststoreVersions)
+      .set(
+        s3VersionId
+          ? { s3VersionId, gatewayStatus: "pending" }
+          : { gatewayStatus: "skipped", gatewayDetail: "The bucket returned no VersionId (not versioned, e.g. the embedded S3 server): no API Gateway domain to update." },
+      )
+      .where(and(eq(truststoreVersions.programId, scope.programId), eq(truststoreVersions.environmentKey, scope.environmentKey), eq(truststoreVersions.version, version)));
     await storage.putPlain({ key: `${prefix}/current/clients.json`, bytes: clientsBytes, contentType: "application/json" });
     const pointer: CurrentPointer = { version, truststoreKey, clientsKey, digest: content.digest, publishedAt };
     await storage.putPlain({ key: `${prefix}/current.json`, bytes: encoder.encode(`${JSON.stringify(pointer, null, 2)}\n`), contentType: "application/json" });
     const clientCount = content.apps.reduce((n, a) => n + a.clients.length, 0);
-    return { published: true, version, truststoreKey, clientsKey, digest: content.digest, caCount: content.caCount, clientCount } as const;
+    return { published: true, version, truststoreKey, clientsKey, digest: content.digest, caCount: content.caCount, clientCount, s3VersionId } as const;
   });
 }
 
