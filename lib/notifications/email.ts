@@ -7,14 +7,16 @@
  * delivers pending rows: locally the outbox sender only marks them (the admin outbox
  * page shows them); on AWS an SES sender would call SESv2 SendEmail.
  *
- * SES needs `@aws-sdk/client-sesv2`, which is not installed; `sesSender` is therefore
- * not provided here yet — implement `EmailSender` with it when the package is added.
+ * On AWS `sesSender` (lib/notifications/ses.ts) sends through SESv2. Delivery retries with
+ * exponential backoff; a row that failed MAX_DELIVERY_ATTEMPTS times is marked failed and
+ * shown to admins on the outbox page (issue 14).
  */
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "@/lib/db";
 import { emailOutbox } from "@/lib/db";
 
-export type RenderedEmail = { to: string; subject: string; text: string; html: string };
+export type EmailAttachment = { filename: string; contentType: string; contentBase64: string };
+export type RenderedEmail = { to: string; subject: string; text: string; html: string; attachments?: EmailAttachment[] };
 
 /** Delivers one rendered e-mail; returns the provider's message id. */
 export type EmailSender = {
@@ -75,22 +77,49 @@ function absoluteLink(link: string, publicUrl: string): string | undefined {
   return new URL(link, publicUrl).toString();
 }
 
+export const MAX_DELIVERY_ATTEMPTS = 8;
+/** A claimed row is left alone by other runners for this long (a crashed runner's row is retried after it). */
+const CLAIM_MS = 5 * 60_000;
+
+/** Backoff after the n-th failed attempt: 1, 2, 4 … minutes, at most 6 hours. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60_000 * 2 ** Math.max(attempts - 1, 0), 6 * 60 * 60_000);
+}
+
 /**
- * Sends outbox rows not yet sent, oldest first, and records the provider's id.
- * One failure stops the run (the rest stay pending for the next run) and is returned.
+ * Sends outbox rows that are due (never sent, not given up, next attempt reached), oldest
+ * first, and records the provider's id. Each row is claimed first (attempts + 1, next attempt
+ * pushed out, `FOR UPDATE SKIP LOCKED`), so concurrent runners never send one row twice.
+ * A failure records the error and schedules a retry with backoff; after
+ * MAX_DELIVERY_ATTEMPTS the row is marked failed. Other rows are still sent.
  */
 export async function deliverPendingEmails(
   db: Database,
-  options: { sender: EmailSender; from: string; limit?: number },
-): Promise<{ sent: number; failed?: { id: string; message: string } }> {
-  const pending = await db
-    .select()
-    .from(emailOutbox)
-    .where(isNull(emailOutbox.sentAt))
-    .orderBy(asc(emailOutbox.createdAt))
-    .limit(options.limit ?? 100);
+  options: { sender: EmailSender; from: string; limit?: number; now?: Date },
+): Promise<{ sent: number; failed?: { id: string; message: string }; failures?: number; gaveUp?: number }> {
+  const now = options.now ?? new Date();
+  const due = and(isNull(emailOutbox.sentAt), isNull(emailOutbox.failedAt), or(isNull(emailOutbox.nextAttemptAt), lte(emailOutbox.nextAttemptAt, now)));
+  const claimed = await db.transaction(async (tx) => {
+    const ids = await tx
+      .select({ id: emailOutbox.id })
+      .from(emailOutbox)
+      .where(due)
+      .orderBy(asc(emailOutbox.createdAt))
+      .limit(options.limit ?? 100)
+      .for("update", { skipLocked: true });
+    if (!ids.length) return [];
+    return tx
+      .update(emailOutbox)
+      .set({ attempts: sql`${emailOutbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + CLAIM_MS) })
+      .where(sql`${emailOutbox.id} in (${sql.join(ids.map((r) => sql`${r.id}`), sql`, `)})`)
+      .returning();
+  });
+  claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   let sent = 0;
-  for (const row of pending) {
+  let failures = 0;
+  let gaveUp = 0;
+  let failed: { id: string; message: string } | undefined;
+  for (const row of claimed) {
     try {
       const { providerMessageId } = await options.sender.send({
         from: options.from,
@@ -98,16 +127,26 @@ export async function deliverPendingEmails(
         subject: row.subject,
         text: row.text,
         html: row.html ?? "",
+        ...(row.attachments?.length ? { attachments: row.attachments } : {}),
       });
       // sentAt IS NULL: two concurrent runs must not both claim one row as theirs.
       await db
         .update(emailOutbox)
-        .set({ sentAt: new Date(), providerMessageId })
+        .set({ sentAt: new Date(), providerMessageId, lastError: null, nextAttemptAt: null })
         .where(and(eq(emailOutbox.id, row.id), isNull(emailOutbox.sentAt)));
       sent++;
     } catch (error) {
-      return { sent, failed: { id: row.id, message: error instanceof Error ? error.message : String(error) } };
+      // Provider messages can be long and carry request ids: keep them short, never a stack.
+      const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+      const giveUp = row.attempts >= MAX_DELIVERY_ATTEMPTS;
+      await db
+        .update(emailOutbox)
+        .set({ lastError: message, nextAttemptAt: giveUp ? null : new Date(now.getTime() + retryDelayMs(row.attempts)), failedAt: giveUp ? now : null })
+        .where(eq(emailOutbox.id, row.id));
+      failures++;
+      if (giveUp) gaveUp++;
+      failed ??= { id: row.id, message };
     }
   }
-  return { sent };
+  return failures ? { sent, failed, failures, gaveUp } : { sent };
 }

@@ -10,7 +10,7 @@ import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database, Role } from "@/lib/db";
 import { emailOutbox, memberships, notifications, organisations, users } from "@/lib/db";
 import { getConfig } from "@/lib/config";
-import { renderEmail } from "./email";
+import { renderEmail, type EmailAttachment } from "./email";
 
 export type NotifyInput = {
   /** These users. */
@@ -31,6 +31,8 @@ export type NotifyInput = {
   email?: boolean;
   /** Absolute origin for e-mail links; defaults to the configured public URL. */
   publicUrl?: string;
+  /** Files attached to each e-mail, e.g. a window's .ics (issue 14). */
+  attachments?: EmailAttachment[];
 };
 
 export type NotifyResult = { recipients: number; emails: number };
@@ -65,7 +67,8 @@ export async function notify(tx: Database, input: NotifyInput): Promise<NotifyRe
   if (input.email) {
     const publicUrl = input.publicUrl ?? getConfig().publicUrl;
     const rendered = recipients.map((r) => renderEmail({ to: r.email, recipientName: r.name, title, body, link, publicUrl }));
-    await tx.insert(emailOutbox).values(rendered.map((m) => ({ ...m, createdAt })));
+    const attachments = input.attachments?.length ? input.attachments : null;
+    await tx.insert(emailOutbox).values(rendered.map((m) => ({ ...m, attachments, createdAt })));
     emails = rendered.length;
   }
   return { recipients: recipients.length, emails };

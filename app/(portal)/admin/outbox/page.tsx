@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db";
 import { getConfig } from "@/lib/config";
 import { requireRole } from "@/lib/auth/session";
 import { listOutboxEmails } from "@/lib/notifications";
-import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { Badge, DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
 import styles from "./outbox.module.css";
 
 export const metadata: Metadata = { title: "E-mail outbox" };
@@ -39,7 +39,35 @@ export default async function OutboxPage() {
                   <DateTime value={m.createdAt} />
                 </dd>
                 <dt>Sent</dt>
-                <dd>{m.sentAt ? <DateTime value={m.sentAt} /> : local ? "kept in the outbox (local mode)" : "pending"}</dd>
+                <dd>
+                  {m.sentAt ? (
+                    <DateTime value={m.sentAt} />
+                  ) : m.failedAt ? (
+                    <Badge tone="danger">failed</Badge>
+                  ) : local ? (
+                    "kept in the outbox (local mode)"
+                  ) : m.attempts > 0 ? (
+                    <Badge tone="warning">retrying</Badge>
+                  ) : (
+                    "pending"
+                  )}
+                </dd>
+                {/* Issue 14: delivery failures (SES) are shown to admins with the provider's message. */}
+                {m.lastError ? (
+                  <>
+                    <dt>Delivery</dt>
+                    <dd>
+                      {m.attempts} {m.attempts === 1 ? "attempt" : "attempts"}; last error: {m.lastError}
+                      {m.failedAt ? <> — gave up <DateTime value={m.failedAt} /></> : m.nextAttemptAt ? <> — next attempt <DateTime value={m.nextAttemptAt} /></> : null}
+                    </dd>
+                  </>
+                ) : null}
+                {m.attachments?.length ? (
+                  <>
+                    <dt>Attachments</dt>
+                    <dd>{m.attachments.map((a) => a.filename).join(", ")}</dd>
+                  </>
+                ) : null}
               </dl>
               <pre className={styles.body}>{m.text}</pre>
               {m.html ? (
