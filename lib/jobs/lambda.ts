@@ -10,7 +10,7 @@
 import { getConfig } from "../config";
 
 /** Every job the schedule knows, in the order they were introduced. */
-export const JOB_NAMES = ["activate-enablements", "clean-orphaned-objects", "expiry-reminders", "recheck-revocation"] as const;
+export const JOB_NAMES = ["activate-enablements", "clean-orphaned-objects", "expiry-reminders", "recheck-revocation", "deliver-emails"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 // Job modules import these from ./types, never from this dispatcher (which imports them): no cycle.
@@ -35,6 +35,10 @@ export const JOBS: Record<JobName, JobEntry> = {
   "expiry-reminders": {
     plannedIn: "lib/expiry/run-expiry-job.ts (issue 14: expiry and renewal)",
     load: () => import("../expiry/job").then((m) => m.run),
+  },
+  "deliver-emails": {
+    plannedIn: "lib/notifications/deliver-job.ts (issue 14: e-mail leaves on AWS)",
+    load: () => import("../notifications/deliver-job").then((m) => m.run),
   },
   "recheck-revocation": {
     plannedIn: "lib/jobs/recheck-revocation.ts (issue 15: live revocation)",
