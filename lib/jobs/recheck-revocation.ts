@@ -20,6 +20,7 @@ import { dbResponseCache, type ResponseCache } from "@/lib/pki-fetch/cache";
 import { fetchPkiUrl } from "@/lib/pki-fetch/fetch";
 import { parseCertificate, type ParsedCertificate } from "@/lib/pki/certificate";
 import { publicTrustAnchors } from "@/lib/pki";
+import { recordRevocationCheck } from "@/lib/revocation/records";
 import { type Fetcher, type RevocationCheck, createRevocationChecker } from "@/lib/revocation/status-checker";
 import { revokeRevokedByCa } from "@/lib/scheduling/revoke-certificate";
 import type { Storage } from "@/lib/storage";
@@ -128,19 +129,7 @@ export async function recheckRevocation(deps: RecheckDeps): Promise<RecheckRepor
         .where(eq(revocationChecks.submissionId, leafRow.submissionId))
         .orderBy(desc(revocationChecks.checkedAt))
         .limit(1);
-      await db.insert(revocationChecks).values({
-        submissionId: leafRow.submissionId,
-        fingerprintSha256: check.fingerprintSha256,
-        status: check.status,
-        source: check.source,
-        url: check.url ?? null,
-        why: check.why ?? null,
-        detail: check.detail,
-        revokedAt: check.revokedAt ?? null,
-        reason: check.reason ?? null,
-        trigger: "daily",
-        checkedAt: now,
-      });
+      await recordRevocationCheck(db, { submissionId: leafRow.submissionId, check: { ...check, checkedAt: now }, trigger: "daily" });
       if (check.status === "good") report.good++;
       else if (check.status === "unknown") report.unknown++;
       else report.revoked.push({ submissionId: leafRow.submissionId, subject: leafRow.subject, action: await handleRevoked(deps, { leafRow, check, onRevoked: program.onRevoked, alreadyKnown: previous?.status === "revoked" }) });

@@ -24,6 +24,7 @@ import { ageBadge, businessDaysBetween, type AgeBadge } from "./business-days";
 import { reviewTargets } from "./programs";
 import { currentState, decisionSummary } from "./decide";
 import { assertCanReadReviews, assertIndependent, assertReviewer } from "./reviewer";
+import { latestRevocationCheck } from "@/lib/revocation/records";
 
 export type ChainCertificate = {
   id: string;
@@ -259,6 +260,8 @@ export async function getReview(db: Database, input: { viewer: SessionUser; subm
     age: { businessDays: ageBusinessDays, target, badge },
     cannotDecide,
     approveBlockers,
+    /** Issue 15: the latest live revocation check of the leaf (at upload or by the daily re-check). */
+    revocation: await latestRevocationCheck(db, sub.id),
   };
 }
 

@@ -6,6 +6,7 @@ import { requireRole } from "@/lib/auth/session";
 import { pageSegments } from "@/lib/http/route-params";
 import { isAppError } from "@/lib/auth/app-error";
 import { getReview } from "@/lib/reviews/get-review";
+import { describeRevocation } from "@/lib/revocation/records";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { AcknowledgeForm, DecisionForm } from "../_components/decision-forms";
 import { ageLabel, DECISION_LABELS, statusLabel } from "../_components/labels";
@@ -60,6 +61,19 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
         <dd>{s.purpose}</dd>
         <dt>Leaf subject</dt>
         <dd className="mono">{s.leafSubject ?? "—"}</dd>
+        <dt>Revocation</dt>
+        <dd data-testid="revocation">
+          {view.revocation ? (
+            <>
+              <Badge tone={describeRevocation(view.revocation).tone}>{describeRevocation(view.revocation).label}</Badge> {describeRevocation(view.revocation).text} Checked{" "}
+              <DateTime value={view.revocation.checkedAt} /> {view.revocation.trigger === "daily" ? "by the daily re-check" : "at upload"}.
+            </>
+          ) : s.kind === "csr" ? (
+            "Not applicable (a certificate request)."
+          ) : (
+            "Not checked live."
+          )}
+        </dd>
       </dl>
 
       {view.supersedes ? (
