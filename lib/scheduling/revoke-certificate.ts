@@ -37,7 +37,7 @@ export async function revokeCertificate(
   deps: { db: Database; storage: Storage; log?: (line: string, error?: unknown) => void },
   input: { actor: Actor; now: Date; submissionId: string; reason: RevocationReason; comment?: string },
 ): Promise<RevokeResult> {
-  const { db, storage } = deps;
+  const { db } = deps;
   const action = "certificate.revoke";
   if (!REVOCATION_REASONS.includes(input.reason)) throw new AppError("INVALID_INPUT", `Choose a reason: ${REVOCATION_REASONS.join(", ")}.`);
   const comment = input.comment?.trim().slice(0, 1000) || undefined;
@@ -56,9 +56,53 @@ export async function revokeCertificate(
     return refuse(db, { actor: input.actor, action, code: "NOT_FOUND", message: "That certificate does not exist.", targetType: "submission", targetId: input.submissionId, at: input.now });
   }
   const { fields, via } = who(input.actor);
-  let outcome: { revokedCertificates: number; cancelledEnablements: number };
   try {
-    outcome = await db.transaction(async (tx) => {
+    return await applyRevocation(deps, s, { now: input.now, reason: input.reason, reasonText: input.reason, comment, fields, via, action });
+  } catch (error) {
+    if (error instanceof Refusal) {
+      return refuse(db, { actor: input.actor, action, code: error.code, message: error.message, targetType: "submission", targetId: s.submissionId, organisationId: s.organisationId, at: input.now });
+    }
+    throw error;
+  }
+}
+
+/** What the daily re-check records as the reason when a CA revoked a live certificate (issue 15). */
+export const CA_REVOKED_REASON = "revoked by its CA";
+
+/**
+ * Revocation on the CA's word (issue 15, lib/jobs/recheck-revocation): no user acts, so no
+ * authorization applies; the same transaction, notifications and republication as a partner's
+ * revocation. Returns null when the certificate is no longer revocable (already revoked or retired).
+ */
+export async function revokeRevokedByCa(
+  deps: { db: Database; storage: Storage; log?: (line: string, error?: unknown) => void },
+  input: { now: Date; submissionId: string; detail: string; job: string },
+): Promise<RevokeResult | null> {
+  const s = await loadSchedulable(deps.db, input.submissionId);
+  try {
+    return await applyRevocation(deps, s, {
+      now: input.now,
+      reason: "revoked-by-ca",
+      reasonText: CA_REVOKED_REASON,
+      comment: input.detail.slice(0, 1000),
+      fields: { actorUserId: null, actorEmail: null, role: "system" },
+      via: { via: "job", job: input.job },
+      action: "certificate.revoke",
+    });
+  } catch (error) {
+    if (error instanceof Refusal) return null;
+    throw error;
+  }
+}
+
+async function applyRevocation(
+  deps: { db: Database; storage: Storage; log?: (line: string, error?: unknown) => void },
+  s: Awaited<ReturnType<typeof loadSchedulable>>,
+  input: { now: Date; reason: string; reasonText: string; comment?: string; fields: Record<string, unknown>; via: Record<string, unknown>; action: string },
+): Promise<RevokeResult> {
+  const { db, storage } = deps;
+  const { fields, via, action, comment } = input;
+  const outcome: { revokedCertificates: number; cancelledEnablements: number } = await db.transaction(async (tx) => {
       // Locks its scheduled enablements, then the submission — the activation job's order — so a
       // concurrent activation of the same certificate either finishes first or waits and sees "revoked".
       await tx.select({ id: enablements.id }).from(enablements).where(and(eq(enablements.submissionId, s.submissionId), eq(enablements.status, "scheduled"))).for("update");
@@ -69,7 +113,7 @@ export async function revokeCertificate(
       }
       const revoked = await tx
         .update(certificates)
-        .set({ status: "revoked", revokedAt: input.now, revocationReason: comment ? `${input.reason}: ${comment}` : input.reason })
+        .set({ status: "revoked", revokedAt: input.now, revocationReason: comment ? `${input.reasonText}: ${comment}` : input.reasonText })
         .where(and(eq(certificates.submissionId, s.submissionId), inArray(certificates.status, ["pending", "approved", "scheduled", "active", "retiring"])))
         .returning({ id: certificates.id });
       const cancelled = await tx
@@ -91,17 +135,11 @@ export async function revokeCertificate(
         details: { ...via, reason: input.reason, comment: comment ?? null, fingerprintSha256: s.leaf?.fingerprintSha256 ?? null, from: status, certificates: revoked.length, cancelledEnablements: cancelled.length, ...(atCa.serialNumbers.length ? { revokedAtCa: atCa.serialNumbers } : {}) },
       });
       const title = `${s.appName} ${s.environmentLabel}: certificate revoked`;
-      const body = `The certificate ${s.leaf?.subject ?? ""} was revoked ${formatInZone(input.now, "UTC")} (${input.reason}${comment ? `: ${comment}` : ""}) and is no longer trusted by the gateway. Upload a replacement with a NEW key.`;
+      const body = `The certificate ${s.leaf?.subject ?? ""} was revoked ${formatInZone(input.now, "UTC")} (${input.reasonText}${comment ? `: ${comment}` : ""}) and is no longer trusted by the gateway. Upload a replacement with a NEW key.`;
       await notify(tx, { organisationId: s.organisationId, kind: "certificate.revoked", title, body, link: environmentLink(s), email: true });
       await notify(tx, { roles: ["support", "admin"], kind: "certificate.revoked", title: `${s.organisationName}: ${title}`, body, link: `/support`, email: true });
       return { revokedCertificates: revoked.length, cancelledEnablements: cancelled.length };
     });
-  } catch (error) {
-    if (error instanceof Refusal) {
-      return refuse(db, { actor: input.actor, action, code: error.code, message: error.message, targetType: "submission", targetId: s.submissionId, organisationId: s.organisationId, at: input.now });
-    }
-    throw error;
-  }
   // Republished after the commit. If S3 fails now, the revocation still stands in the database
   // and the activation job's reconcile pass republishes within a minute.
   let publish: RevokeResult["publish"];
