@@ -117,6 +117,36 @@ export async function crossRecordChecks(db: Database, input: CrossRecordInput): 
   }
 
   if (input.fingerprintSha256) {
+    // Issue 14 (renewal): a new certificate for the key of the one in service here. The same
+    // code as issue 12's CSR check; its severity is the program's (expiry.keyReuse: warning by
+    // default, error where the text asks for distinct keys, 003).
+    const [sameKey] = await db
+      .select({ id: certificates.id })
+      .from(certificates)
+      .where(
+        and(
+          eq(certificates.spkiSha256, input.spkiSha256),
+          ne(certificates.fingerprintSha256, input.fingerprintSha256),
+          eq(certificates.appId, input.appId),
+          eq(certificates.environmentId, input.environmentId),
+          eq(certificates.role, "leaf"),
+          inArray(certificates.status, ["active", "retiring"]),
+        ),
+      )
+      .limit(1);
+    if (sameKey) {
+      const severity = (input.program as { expiry?: { keyReuse?: "warning" | "error" } }).expiry?.keyReuse ?? "warning";
+      found.push({
+        code: "KEY_REUSED",
+        severity,
+        ...about,
+        message: `This certificate has the key of the certificate currently active for this app and environment. ${severity === "error" ? "This program requires" : "This program recommends"} a new key for a renewal.`,
+        fix: "Generate a new key pair, get a certificate for it, and send that: openssl genrsa -out new.key 2048 && openssl req -new -key new.key -out new.csr",
+      });
+    }
+  }
+
+  if (input.fingerprintSha256) {
     const [active] = await db
       .select({ id: certificates.id })
       .from(certificates)
