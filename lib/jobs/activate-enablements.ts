@@ -28,6 +28,7 @@ import { materializeWindows } from "@/lib/scheduling/windows";
 import { formatInZone, MS } from "@/lib/scheduling/time";
 import type { Storage } from "@/lib/storage";
 import { applyTruststoreVersions, type GatewayApplyReport } from "@/lib/gateway/apply-truststore-versions";
+import { planActivationDue } from "@/lib/gateway/activation-due";
 import type { GatewayTruststoreUpdater } from "@/lib/gateway/truststore-updater";
 
 export type ActivationDeps = {
@@ -118,6 +119,8 @@ export async function activateEnablements(deps: ActivationDeps): Promise<Activat
   // After the publications: point each gateway domain at the S3 version just written (and
   // at versions a revocation published meanwhile, or whose update failed last run).
   if (deps.gateway) report.gateway = await applyTruststoreVersions({ db, updater: deps.gateway, now, log });
+  // Issue 13: tell the per-minute tick on AWS when to run next (S3 markers; it never opens the database).
+  await planActivationDue({ db, storage: deps.storage, now }).catch((error: unknown) => log("activate-enablements: planning the next run's due markers failed; the daily run catches up", error));
   return report;
 }
 

@@ -28,6 +28,7 @@ import {
   zonedToUtc,
 } from "@/lib/scheduling";
 import { getStorage } from "@/lib/storage";
+import { noteActivationDue } from "@/lib/gateway/activation-due";
 import type { Actor } from "@/lib/submissions/actor";
 
 export type ActionState = { ok?: string; error?: string };
@@ -77,6 +78,8 @@ export async function scheduleAction(_: ActionState, form: FormData): Promise<Ac
       ...(immediate ? { immediate: true } : { windowId: id.parse(input.target) }),
       viewerTimeZone: input.tz,
     });
+    // Issue 13: the per-minute tick on AWS runs the job at this instant (S3 marker, no database).
+    await noteActivationDue(getStorage(), result.startsAt ?? new Date());
     return result.startsAt ? `Scheduled for ${formatInZone(result.startsAt, input.tz)}. The partner has been notified.` : "Scheduled for immediate enablement at the next activation run.";
   });
 }
@@ -85,6 +88,7 @@ export async function rescheduleAction(_: ActionState, form: FormData): Promise<
   return run(async () => {
     const input = z.object({ enablementId: id, windowId: id, reason: z.string().trim().min(3, "Give a reason (the partner sees it)."), tz: zone }).parse(fields(form));
     const result = await rescheduleEnablement(await getDb(), { actor: await actor(), now: new Date(), ...input, viewerTimeZone: input.tz });
+    await noteActivationDue(getStorage(), result.startsAt);
     return `Moved to ${formatInZone(result.startsAt, input.tz)}. The partner has been notified.`;
   });
 }
@@ -101,6 +105,8 @@ export async function revokeAction(_: ActionState, form: FormData): Promise<Acti
   return run(async () => {
     const input = z.object({ submissionId: id, reason: z.enum(REVOCATION_REASONS), comment: z.string().max(1000).optional() }).parse(fields(form));
     const result = await revokeCertificate({ db: await getDb(), storage: getStorage() }, { actor: await actor(), now: new Date(), ...input });
+    // The authorizer drops it within a minute from clients.json; the job then moves the gateway's trust store version.
+    await noteActivationDue(getStorage(), new Date());
     return result.publish.published
       ? `Revoked. Trust store version ${result.publish.version} published without it.`
       : "error" in result.publish

@@ -9,6 +9,7 @@ import { requireApiUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { REVOCATION_REASONS, revokeCertificate } from "@/lib/scheduling";
 import { getStorage } from "@/lib/storage";
+import { noteActivationDue } from "@/lib/gateway/activation-due";
 
 export type RevokeState = { ok?: string; error?: string };
 
@@ -23,6 +24,8 @@ export async function reportCompromiseAction(_: RevokeState, form: FormData): Pr
       { db: await getDb(), storage: getStorage() },
       { actor: { kind: "user", user, meta: { ip: clientIpFrom(h), userAgent: userAgentFrom(h) } }, now: new Date(), ...input },
     );
+    // Issue 13: the job moves the gateway's trust store version at the next tick.
+    await noteActivationDue(getStorage(), new Date());
     revalidatePath("/apps", "layout");
     return { ok: result.publish.published ? "Revoked. The gateway no longer trusts this certificate." : "Revoked. The gateway trust store is being updated." };
   } catch (error) {
