@@ -5,16 +5,19 @@ import { NavLinks, type NavItem } from "@/app/_components/nav-links";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { getDb } from "@/lib/db";
 import { unreadCount } from "@/lib/notifications";
+import { urgentWithoutSuccessorCount } from "@/lib/expiry/pages";
 
 // Every portal page depends on who is signed in; nothing here may be cached or prerendered.
 export const dynamic = "force-dynamic";
 
-function navFor(user: SessionUser): NavItem[] {
+function navFor(user: SessionUser, urgent: number): NavItem[] {
   const items: NavItem[] = [];
   if (hasRole(user, "partner")) items.push({ href: "/apps", label: "Developer apps" });
   if (hasRole(user, "partner")) items.push({ href: "/tokens", label: "API tokens" });
   if (hasRole(user, ["reviewer", "admin"])) items.push({ href: "/reviews", label: "Review queue" });
   if (hasRole(user, ["support", "admin"])) items.push({ href: "/support", label: "Enablements" });
+  // Issue 14: urgent certificates with no successor, counted in the navigation.
+  if (hasRole(user, ["support", "admin"])) items.push({ href: "/support/expiring", label: urgent ? `Expiring (${urgent} urgent)` : "Expiring" });
   if (hasRole(user, "admin")) {
     items.push(
       { href: "/admin", label: "Overview", exact: true },
@@ -33,6 +36,7 @@ export default async function PortalLayout({ children }: { children: React.React
   const user = await requireUser();
   const organisation = user.memberships[0]?.name;
   const unread = await unreadCount(await getDb(), user.id);
+  const urgent = await urgentWithoutSuccessorCount(user);
   const notificationsItem: NavItem = { href: "/notifications", label: unread ? `Notifications (${unread} unread)` : "Notifications" };
   return (
     <>
@@ -41,7 +45,7 @@ export default async function PortalLayout({ children }: { children: React.React
           <Link className="brand" href={homePathFor(user)}>
             Certdesk
           </Link>
-          <NavLinks items={[...navFor(user), notificationsItem]} />
+          <NavLinks items={[...navFor(user, urgent), notificationsItem]} />
           <div className="account">
             <span>
               <span className="visually-hidden">Signed in as </span>

@@ -17,6 +17,7 @@ import type { Storage } from "@/lib/storage";
 import { actsFor, auditActor, type Actor } from "./actor";
 import { checkUploadForTarget, partnerOf, resolveTarget, type UploadTarget } from "./check-upload-for-app";
 import { loadProgramForApp } from "./load-program";
+import { resolveRenewalLink } from "@/lib/expiry/renewal";
 import { describeBytes, MAX_FILES, MAX_UPLOAD_BYTES, PURPOSES, type Purpose } from "./limits";
 import { deleteObjects, pathCertificates, plannedFiles, writeFiles, type WrittenFile } from "./stored-files";
 
@@ -32,6 +33,8 @@ export type CreateSubmissionInput = {
   idempotencyKey?: string | null;
   /** Send for review at once (the API). Only a verdict without errors is sent; warnings count as acknowledged by the sender. */
   submit?: boolean;
+  /** Issue 14: the live certificate this upload renews ("Renew"); else the one in service for the slot, if any. */
+  replacesCertificateId?: string | null;
 };
 
 export type SubmissionRef = { id: string; status: SubmissionStatus };
@@ -130,6 +133,7 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
   }
 
   // act: the engine, at the time read here
+  const replacesCertificateId = await resolveRenewalLink(db, { ...scope, purpose, replacesCertificateId: input.replacesCertificateId });
   const checked = await checkUploadForTarget(db, { target, files: input.files, purpose, now });
   const { verdict } = checked;
   const codes = [...new Set(verdict.findings.map((f) => f.code))];
@@ -209,6 +213,7 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
         createdBy: input.actor.kind === "user" ? input.actor.user.id : input.actor.principal.createdBy,
         idempotencyKey: key ?? null,
         supersedesId: answered?.id ?? null,
+        replacesCertificateId,
         approvalsRequired: approvalsRequired(target.program, target.environment.key),
         leafFingerprint: subject.fingerprintSha256 ?? null,
         leafSpkiSha256: subject.spkiSha256 ?? null,

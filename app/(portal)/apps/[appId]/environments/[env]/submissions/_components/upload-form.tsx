@@ -10,14 +10,15 @@ import { useRouter } from "next/navigation";
 import { FindingsList, type FindingItem } from "./findings-list";
 import styles from "./submissions.module.css";
 
-type Props = { uploadUrl: string; submissionBase: string; maxBytes: number; maxFiles: number };
+/** `renews`: the certificate this upload renews (issue 14, "Renew"), sent as `replaces`, with its purpose preset. */
+type Props = { uploadUrl: string; submissionBase: string; maxBytes: number; maxFiles: number; renews?: { id: string; purpose: string } };
 type Problem = { title?: string; detail?: string; verdict?: { findings: FindingItem[] } };
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
 }
 
-export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles }: Props) {
+export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles, renews }: Props) {
   const router = useRouter();
   const input = useRef<HTMLInputElement>(null);
   const [files, setFiles] = useState<File[]>([]);
@@ -25,7 +26,7 @@ export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles }: Pr
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [refused, setRefused] = useState<FindingItem[] | null>(null);
-  const [purpose, setPurpose] = useState("mtls");
+  const [purpose, setPurpose] = useState(renews?.purpose ?? "mtls");
   // One key per chosen set of files: a double click or a retry makes one submission.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
 
@@ -52,6 +53,7 @@ export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles }: Pr
     const body = new FormData();
     for (const f of files) body.append("files", f, f.name);
     body.append("purpose", purpose);
+    if (renews) body.append("replaces", renews.id);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", uploadUrl);
     xhr.setRequestHeader("Idempotency-Key", idempotencyKey);

@@ -3,7 +3,10 @@ import { forbidden } from "next/navigation";
 import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
 import { pageSegments } from "@/lib/http/route-params";
 import { partnerOrganisationIds } from "@/lib/auth/access";
-import { Breadcrumbs, PageHeader } from "@/app/_components/ui";
+import Link from "next/link";
+import { Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
+import { ExpiryBadge } from "@/app/_components/expiry-badge";
+import { findRenewable } from "@/lib/expiry/pages";
 import { MAX_FILES, MAX_UPLOAD_BYTES } from "@/lib/submissions/limits";
 import { UploadForm } from "../_components/upload-form";
 
@@ -11,7 +14,7 @@ export const metadata: Metadata = { title: "New submission" };
 
 type Params = { appId: string; env: string };
 
-export default async function NewSubmissionPage({ params }: { params: Promise<Params> }) {
+export default async function NewSubmissionPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ replaces?: string | string[] }> }) {
   const user = await requireUser();
   const { appId, env } = pageSegments(await params, { appId: "uuid", env: "environment-key" });
   // Another organisation's app (or a made-up id) is a 404.
@@ -19,14 +22,26 @@ export default async function NewSubmissionPage({ params }: { params: Promise<Pa
   // Staff may look at any app but upload for none: only the partner's own members do.
   if (!partnerOrganisationIds(user).includes(app.organisationId)) forbidden();
   const envPath = `/apps/${app.id}/environments/${encodeURIComponent(environment.key)}`;
+  // Issue 14: "Renew" on a certificate opens this page with ?replaces=<certificate id>.
+  const replaces = (await searchParams).replaces;
+  const renews = typeof replaces === "string" ? await findRenewable(user, { id: replaces, appId: app.id, environmentKey: environment.key }) : null;
   return (
     <>
       <PageHeader title="New submission" intro={`${app.name} — ${environment.label}. The verdict appears as soon as the files are checked.`}>
         <Breadcrumbs items={[{ href: "/apps", label: "Developer apps" }, { href: envPath, label: `${app.name} — ${environment.label}` }, { label: "New submission" }]} />
       </PageHeader>
+      {renews ? (
+        <section className="card" aria-labelledby="renewal-heading">
+          <h2 id="renewal-heading">Renewal</h2>
+          <p>
+            This submission renews <Link href={`/certificates/${renews.id}`}>{renews.subject}</Link> ({renews.purpose}), which expires on{" "}
+            <DateTime value={renews.notAfter} />: <ExpiryBadge expiry={renews.expiry} />. Once approved and scheduled, the new certificate becomes active before the old one expires, and both stay trusted during the overlap.
+          </p>
+        </section>
+      ) : null}
       <section className="card" aria-labelledby="upload-heading">
         <h2 id="upload-heading">Upload</h2>
-        <UploadForm uploadUrl={`${envPath}/submissions/upload`} submissionBase={`${envPath}/submissions`} maxBytes={MAX_UPLOAD_BYTES} maxFiles={MAX_FILES} />
+        <UploadForm uploadUrl={`${envPath}/submissions/upload`} submissionBase={`${envPath}/submissions`} maxBytes={MAX_UPLOAD_BYTES} maxFiles={MAX_FILES} renews={renews ? { id: renews.id, purpose: renews.purpose } : undefined} />
       </section>
     </>
   );

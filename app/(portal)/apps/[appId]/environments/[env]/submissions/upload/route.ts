@@ -34,7 +34,7 @@ export async function POST(request: Request, context: { params: Promise<Params> 
     if (!sameOrigin(request)) throw new HttpProblem(403, "forbidden", "Uploads must come from the Certdesk portal's own pages.");
     const user = await requireApiUser();
     const { appId, env } = await context.params;
-    const upload = await readUpload(request, { textFields: ["purpose"] });
+    const upload = await readUpload(request, { textFields: ["purpose", "replaces"] });
     const h = await headers();
     const result = await createSubmission(
       { db: await getDb(), storage: getStorage() },
@@ -43,6 +43,8 @@ export async function POST(request: Request, context: { params: Promise<Params> 
         appId,
         environmentKey: decodeURIComponent(env),
         purpose: upload.fields.get("purpose"),
+        // Issue 14: "Renew" names the certificate this upload renews.
+        replacesCertificateId: upload.fields.get("replaces"),
         files: upload.files,
         idempotencyKey: request.headers.get("idempotency-key"),
       },
