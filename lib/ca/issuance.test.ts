@@ -22,7 +22,10 @@ import { getSubmission } from "@/lib/submissions/get-submission";
 import { submissionJson } from "@/lib/submissions/http/views";
 import { downloadFile } from "@/lib/submissions/download-file";
 import { findAuthority, initCertificateAuthority, publishDueCrls, readPublishedCrl, type CaDeps } from "./authority";
+import JSZip from "jszip";
+import { downloadIssued } from "./download-issued";
 import { issueForSubmission } from "./issue-certificates";
+import { publicCaPem, publicCrl } from "./public";
 import { localSignerSource } from "./keys";
 
 const h = setupSchedulingHarness();
@@ -137,6 +140,24 @@ describe("issuance on approval", () => {
     // Idempotent: nothing is issued twice.
     expect(await issueForSubmission(deps(), submissionId)).toMatchObject({ status: "skipped" });
     expect(await h.current.db.select().from(issuedCertificates).where(eq(issuedCertificates.submissionId, submissionId))).toHaveLength(2);
+  });
+
+  it("downloads: each PEM, each chain and a zip of both purposes, scoped to the partner's organisation and audited; public CA endpoints", async () => {
+    const globex = asUser(h.current.users.globex);
+    const chain = await downloadIssued(h.current.db, { actor: globex, submissionId, name: "mtls-chain.pem" });
+    expect(new TextDecoder().decode(chain.bytes).match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
+    const zip = await JSZip.loadAsync((await downloadIssued(h.current.db, { actor: globex, submissionId, name: "certificates.zip" })).bytes);
+    expect(Object.keys(zip.files).sort()).toEqual(["ca.pem", "mtls-chain.pem", "mtls.pem", "signature-chain.pem", "signature.pem"]);
+    await expect(downloadIssued(h.current.db, { actor: asUser(h.current.users.acme), submissionId, name: "mtls.pem" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(downloadIssued(h.current.db, { actor: globex, submissionId, name: "../../etc/passwd" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    const caPem = (await publicCaPem(h.current.db, SCOPE))!;
+    const authority = (await findAuthority(h.current.db, SCOPE))!;
+    expect(caPem).toBe(`${authority.issuingPem.trim()}\n${authority.rootPem.trim()}\n`);
+    expect(await publicCaPem(h.current.db, { programId: "provider-ca-csr", environmentKey: "nope" })).toBeNull();
+    expect(await publicCaPem(h.current.db, { programId: "../x", environmentKey: "sandbox" })).toBeNull();
+    const crl = (await publicCrl(h.current.storage, SCOPE))!;
+    expect(crl[0]).toBe(0x30);
   });
 
   it("a renewal CSR with the active certificate's key (either purpose) is KEY_REUSED; new keys are not", async () => {

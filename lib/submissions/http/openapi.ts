@@ -307,10 +307,30 @@ export function openApiDocument(serverUrl: string) {
             submittedAt: { type: ["string", "null"], format: "date-time" },
             decidedAt: { type: ["string", "null"], format: "date-time" },
             findings: { type: "array", items: ref("Finding") },
-            certificates: { type: "array", items: ref("CertificateMetadata") },
+            certificates: {
+              type: "array",
+              description:
+                "A chain submission: metadata of its certificates. A CSR submission under a program where Certdesk is the CA (issue 12): the certificates Certdesk issued, one per purpose — an empty list until issued.",
+              items: { oneOf: [ref("CertificateMetadata"), ref("IssuedCertificate")] },
+            },
             files: { type: "array", items: { type: "object", properties: { id: { type: "string" }, kind: { type: "string" }, name: { type: "string" }, size: { type: "integer" }, sha256: { type: "string" } } } },
             reviews: { type: "array", items: { type: "object", properties: { decision: { type: "string" }, comment: { type: ["string", "null"] }, createdAt: { type: "string", format: "date-time" } } } },
             timeline: { type: "array", items: { type: "object", properties: { at: { type: "string", format: "date-time" }, action: { type: "string" }, label: { type: "string" } } } },
+          },
+        },
+        IssuedCertificate: {
+          type: "object",
+          description: "A certificate Certdesk's CA signed for one of the submission's CSRs (public data: certificates, not keys).",
+          required: ["purpose", "serialNumber", "notBefore", "notAfter", "fingerprintSha256", "pem", "chainPem"],
+          properties: {
+            purpose: { type: "string", enum: ["mtls", "signature"] },
+            serialNumber: { type: "string", description: "Lower-case hex, 159 random bits." },
+            notBefore: { type: "string", format: "date-time" },
+            notAfter: { type: "string", format: "date-time" },
+            fingerprintSha256: { type: "string", description: "SHA-256 of the certificate's DER, lower-case hex." },
+            pem: { type: "string", description: "The certificate, PEM." },
+            chainPem: { type: "string", description: "The certificate, the issuing CA and the root, PEM." },
+            status: { type: "string", enum: ["issued", "revoked"] },
           },
         },
         ActiveCertificate: {

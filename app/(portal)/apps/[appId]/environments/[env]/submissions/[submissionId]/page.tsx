@@ -12,6 +12,7 @@ import { Badge, Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
 import { FindingsList } from "../_components/findings-list";
 import { SubmitForReviewForm, WithdrawForm } from "../_components/submission-forms";
 import styles from "../_components/submissions.module.css";
+import { IssuedCertificates } from "./issued-certificates";
 
 export const metadata: Metadata = { title: "Submission" };
 
@@ -130,6 +131,8 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
         {mayAct && view.status === "in_review" ? <WithdrawForm submissionId={view.id} path={path} label="Withdraw submission" /> : null}
       </section>
 
+      <IssuedCertificates view={view} path={path} />
+
       <section aria-labelledby="timeline">
         <h2 id="timeline">Status</h2>
         <ol className={styles.timeline} aria-label="Status timeline">
@@ -184,7 +187,7 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
                       {f.name}
                     </a>
                   </td>
-                  <td>{f.kind === "original" ? "As uploaded" : "Normalised chain"}</td>
+                  <td>{f.kind === "original" ? "As uploaded" : f.kind === "issued-chain" ? "Issued by Certdesk" : "Normalised chain"}</td>
                   <td>{f.size} bytes</td>
                   <td className="mono">{f.sha256.slice(0, 16)}…</td>
                 </tr>
