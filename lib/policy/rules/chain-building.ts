@@ -9,6 +9,10 @@ export const CERTIFICATE_MALFORMED = defineFinding<{ kind: "certificate" | "csr"
   code: "CERTIFICATE_MALFORMED",
   severity: "error",
   title: "A certificate or CSR could not be parsed",
+  doc: {
+    summary: "error. A block labelled as a certificate or CSR cannot be parsed as one (truncated, wrong DER structure, bad dates…).",
+    fix: "re-export it from its source; check with `openssl x509 -in <file> -noout -text`.",
+  },
   sources: [{ text: "house", quote: "X.509 (RFC 5280) and PKCS#10 (RFC 2986) DER" }],
   message: (a) => `${a.kind === "csr" ? "The CSR" : "The certificate"} at position ${a.position} in ${a.source} could not be read: ${a.reason}.`,
   fix: (a) => `Check it with: openssl ${a.kind === "csr" ? "req" : "x509"} -in "${a.file}" -noout -text`,
@@ -18,6 +22,10 @@ export const DUPLICATE_CERTIFICATE = defineFinding<{ name: string; position: num
   code: "DUPLICATE_CERTIFICATE",
   severity: "warning",
   title: "The same certificate appears twice (counted once)",
+  doc: {
+    summary: "warning. The same certificate appears twice; it is counted once. Certdesk offers the corrected file.",
+    fix: "remove the repeated block.",
+  },
   sources: [{ text: "001", quote: "put into one file, forming certificate chain – Leaf certificate at start of the file, Root at the end" }],
   message: (a) => `${a.name} at position ${a.position} is the same certificate as position ${a.firstPosition}; it is counted once.`,
   fix: () => "Remove the repeated block from the file (Certdesk offers the corrected file).",
@@ -32,6 +40,10 @@ export const NO_CERTIFICATE = defineFinding({
   code: "CHAIN_NO_LEAF",
   severity: "error",
   title: "No certificate at all in an upload that needs a chain",
+  doc: {
+    summary: "error. No client certificate: the upload is empty of certificates, or holds only CA certificates.",
+    fix: "put the client certificate first in the file.",
+  },
   sources: CHAIN_SOURCES,
   message: () => "No certificate was found in the upload; this program needs your client certificate chain.",
   fix: () => "Upload one PEM file with the client (leaf) certificate first, then each issuer: cat client.pem intermediate.pem root.pem > client-chain.pem",
@@ -51,6 +63,10 @@ export const CHAIN_MULTIPLE_LEAVES = defineFinding<{ leaves: readonly string[] }
   code: "CHAIN_MULTIPLE_LEAVES",
   severity: "error",
   title: "More than one client certificate in one upload",
+  doc: {
+    summary: "error. More than one client (non-CA) certificate that issues nothing else: one upload is one chain for one client certificate.",
+    fix: "upload each client certificate's chain separately.",
+  },
   sources: [{ text: "001", quote: "Certificates are applied individually per developer app" }],
   message: (a) => `The upload holds ${a.leaves.length} client certificates: ${a.leaves.join(", ")}. One upload is one chain for one client certificate.`,
   fix: () => "Upload each client certificate's chain separately.",
@@ -60,6 +76,10 @@ export const PATH_NOT_BUILT = defineFinding<{ leafName: string; reason: string }
   code: "CHAIN_INCOMPLETE",
   severity: "error",
   title: "The path from the client certificate could not be built",
+  doc: {
+    summary: "error. An issuer is neither in the upload nor a trusted root: usually the intermediate is missing.",
+    fix: "add the intermediate certificate(s) your CA gave you, between the client certificate and the root.",
+  },
   sources: [{ text: "002", quote: "Ensure the certificate chain is complete and in the correct order." }],
   message: (a) => `The path from ${a.leafName} could not be built: ${a.reason}.`,
 });

@@ -11,6 +11,10 @@ export const COMPANY_NAME_UNCHECKED = defineFinding({
   code: "SUBJECT_COMPANY_NAME",
   severity: "info",
   title: "No company name is configured for the partner, so the rule was not checked",
+  doc: {
+    summary: "error (info when no company name is configured for the partner, so the rule could not run). The CN of the leaf — and of the root of a self-signed chain — does not contain the partner's company name (001). Case, accents, punctuation, spaces and legal forms (Ltd, UAB, GmbH…) are ignored.",
+    fix: "re-issue with the company in the CN, e.g. `-subj \"/CN=MyCompany-ConnectPay/O=MyCompany\"`.",
+  },
   sources: SOURCES,
   message: () => "No company name is configured for this partner, so the CN company-name rule was not checked.",
 });
@@ -50,6 +54,7 @@ export const companyNameRule = defineRule({
   id: "company-name",
   stage: "chain",
   description: "The CN of the client certificate and, for a self-signed chain, of its root contains the partner's company name (folded: case, accents, punctuation, legal form).",
+  appliesTo: (p) => p.rules.companyName.leaf || p.rules.companyName.selfSignedRoot,
   findings: [COMPANY_NAME_UNCHECKED, SUBJECT_COMPANY_NAME],
   check(ctx): Finding[] {
     const rule = ctx.program.rules.companyName;
@@ -66,6 +71,7 @@ export const csrCompanyNameRule = defineRule({
   id: "csr-company-name",
   stage: "csr",
   description: "Where the program asks for it, each CSR's CN contains the partner's company name.",
+  appliesTo: (p) => p.rules.companyName.csr === true,
   findings: [CSR_COMPANY_NAME],
   check({ program, partner, csr, label, csrSubject }) {
     const company = partner.companyName;

@@ -10,6 +10,10 @@ export const CSR_MISSING = defineFinding<{ purposes: readonly string[]; sent: nu
   code: "CSR_MISSING",
   severity: "error",
   title: "Fewer CSRs than the program needs",
+  doc: {
+    summary: "error. The program needs CSRs that were not sent — 003 needs two per environment, `mtls` and `signature` (matched by file name, else by order).",
+    fix: "`openssl genrsa -out <company>_privatekey_signature.pem 2048 && openssl req -new -key <company>_privatekey_signature.pem -out <company>_csr_signature.pem`.",
+  },
   sources: [
     { text: "003", quote: "you need to send 2 Certificate Signing Requests (CSRs) to Treezor" },
     { text: "000", quote: "A Certificate Signing Request (CSR) generated from your private key." },
@@ -25,6 +29,7 @@ export const csrMissingRule = defineRule({
   id: "csr-missing",
   stage: "csrs",
   description: "A program that requires CSRs gets one per purpose it names (at least one).",
+  appliesTo: (p) => p.rules.submission.csr === "required",
   findings: [CSR_MISSING],
   check({ program, csrs, unassignedPurposes }) {
     const { submission } = program.rules;
@@ -38,6 +43,10 @@ export const CSR_SIGNATURE_INVALID = defineFinding<{ label: string }>({
   code: "CSR_SIGNATURE_INVALID",
   severity: "error",
   title: "A CSR's signature does not verify with its own public key",
+  doc: {
+    summary: "error. The CSR's own signature does not verify with its public key: it was altered, or not made with the matching private key.",
+    fix: "`openssl req -new -key client.key -out client.csr`; check with `openssl req -in client.csr -noout -verify`.",
+  },
   sources: [{ text: "000", quote: "A Certificate Signing Request (CSR) generated from your private key." }],
   message: (a) => `${a.label} has a signature that does not verify with its own public key; it was altered or was not made with the matching private key.`,
   fix: () => "Re-create it from your key: openssl req -new -key client.key -out client.csr, and check it: openssl req -in client.csr -noout -verify",
@@ -55,6 +64,10 @@ export const CSR_SUBJECT_FIELD = defineFinding<{ label: string; problems: readon
   code: "CSR_SUBJECT_FIELD",
   severity: "error",
   title: "A CSR's subject lacks a required field or has a malformed one",
+  doc: {
+    summary: "error. A required subject field is missing or malformed (003: Country as two capital letters, State, Locality, Organisation, Common Name, e-mail; Organisational Unit optional). One finding per CSR lists every problem.",
+    fix: "`openssl req -new -key key.pem -out csr.pem -subj \"/C=FR/ST=Ile-de-France/L=Paris/O=Your Company SAS/OU=IT/CN=api.yourcompany.com/emailAddress=it@yourcompany.com\"`.",
+  },
   sources: [
     { text: "003", quote: "The two-letter country code representing the country where the organization is located." },
     { text: "003", quote: "Organizational Unit | (optional)" },
@@ -67,6 +80,7 @@ export const csrSubjectRule = defineRule({
   id: "csr-subject",
   stage: "csr",
   description: "Each CSR's subject has every field the program requires; C is two capital letters and emailAddress an e-mail address.",
+  appliesTo: (p) => p.rules.csrSubject.required.length + p.rules.csrSubject.optional.length > 0,
   findings: [CSR_SUBJECT_FIELD],
   check({ program, csr, label, csrSubject }): Finding[] {
     const { required, optional } = program.rules.csrSubject;
@@ -109,6 +123,10 @@ export const CSR_KEY_MISMATCH = defineFinding<{ label: string; leafName: string 
   code: "CSR_KEY_MISMATCH",
   severity: "error",
   title: "A CSR sent with a chain does not carry the client certificate's key",
+  doc: {
+    summary: "error. A CSR sent with a chain (000) does not carry the client certificate's public key.",
+    fix: "send the CSR made from the certificate's key; compare `openssl req -in client.csr -noout -pubkey | openssl sha256` with `openssl x509 -in client.pem -noout -pubkey | openssl sha256`.",
+  },
   sources: [{ text: "000", quote: "A Certificate Signing Request (CSR) generated from your private key." }],
   message: (a) => `${a.label} does not carry the public key of the client certificate ${a.leafName}; it was not made from the same private key.`,
   fix: () => "Send the CSR made from the client certificate's key; compare: openssl req -in client.csr -noout -pubkey | openssl sha256; openssl x509 -in client.pem -noout -pubkey | openssl sha256",
@@ -118,6 +136,7 @@ export const csrKeyMatchRule = defineRule({
   id: "csr-key-match",
   stage: "csr",
   description: "A CSR sent with a chain carries the client certificate's public key.",
+  appliesTo: (p) => p.rules.submission.chain !== "refused",
   findings: [CSR_KEY_MISMATCH],
   check({ leaf, csr, label, csrSubject }) {
     if (!leaf || csr.view.spkiSha256 === leaf.view.spkiSha256) return [];
@@ -129,6 +148,10 @@ export const KEY_REUSED_ACROSS_PURPOSES = defineFinding<{ names: readonly string
   code: "KEY_REUSED_ACROSS_PURPOSES",
   severity: "error",
   title: "Two CSRs of one upload share a key",
+  doc: {
+    summary: "error. Two CSRs (003: mTLS and signature) share one key; each certificate must have its own.",
+    fix: "generate a separate key for each CSR.",
+  },
   sources: [{ text: "003", quote: "Your mTLS certificate and your signature certificate for signing PCI DSS requests must have different private keys." }],
   message: (a) => `${a.names.join(" and ")} share one public key; each certificate must have its own private key.`,
   fix: () =>

@@ -14,6 +14,10 @@ export const FORMAT_NOT_PEM = defineFinding<EncodingArgs>({
   code: "FORMAT_NOT_PEM",
   severity: "error",
   title: "A file is DER or PKCS#7 where the program takes only PEM",
+  doc: {
+    summary: "error. The program wants X.509 ASCII Base64 (PEM) and a file is binary DER or PKCS#7 (`self-signed-allowed` 001, `s2s-zip` 002). Certdesk offers the PEM version in the corrected file when nothing else is structurally wrong.",
+    fix: "`openssl x509 -inform DER -in cert.der -out cert.pem`; for PKCS#7: `openssl pkcs7 -print_certs [-inform DER] -in chain.p7b -out chain.pem`.",
+  },
   sources: PEM_ONLY,
   message: (a) => `${a.where} is ${a.label}; this program accepts ${a.encodings.map((e) => e.toUpperCase()).join(", ")} (X.509 ASCII Base64, '-----BEGIN CERTIFICATE-----').`,
   fix: (a) => a.fix,
@@ -23,6 +27,10 @@ export const FORMAT_NOT_ACCEPTED_ENCODING = defineFinding<EncodingArgs>({
   code: "FORMAT_NOT_ACCEPTED",
   severity: "error",
   title: "A file's encoding is not one the program lists",
+  doc: {
+    summary: "error or warning. The upload's form is not what the program takes: an encoding the program does not list (when PEM is not the only one), a plain file where a .zip is required, a .zip where archives are refused (errors); or certificates sent to a program that issues them from CSRs, or a CSR sent to a chain-only program (warnings: the items are ignored).",
+    fix: "follow the message: send the format the program names.",
+  },
   sources: [{ text: "house", quote: "submission.encodings lists the encodings a program accepts" }],
   message: (a) => `${a.where} is ${a.label}; this program accepts ${a.encodings.map((e) => e.toUpperCase()).join(", ")}.`,
   fix: (a) => a.fix,
@@ -55,6 +63,7 @@ export const formatRule = defineRule({
   id: "format",
   stage: "upload",
   description: "Each file's encoding is one the program accepts, and a .zip is used as the program requires or refuses.",
+  appliesTo: (p) => p.rules.submission.encodings.length < 3 || p.rules.submission.archive !== "accepted",
   findings: [FORMAT_NOT_PEM, FORMAT_NOT_ACCEPTED_ENCODING, FORMAT_ARCHIVE_REQUIRED, FORMAT_ARCHIVE_REFUSED],
   check({ program, intake, subjects }) {
     const out: Finding[] = [];

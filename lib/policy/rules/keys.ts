@@ -56,6 +56,10 @@ export const KEY_ALGORITHM_NOT_ALLOWED = defineFinding<{ what: string; key: stri
   code: "KEY_ALGORITHM_NOT_ALLOWED",
   severity: "error",
   title: "The key's algorithm or curve is not one the program accepts",
+  doc: {
+    summary: "error. The leaf's or a CSR's key algorithm or curve is not one the program accepts (001 and 003: RSA only).",
+    fix: "`openssl genrsa -out client.key 2048` and a new CSR.",
+  },
   sources: KEY_SOURCES,
   message: (a) => `${a.what} has ${a.key}; this program accepts ${a.allowed}.`,
   fix: (a) => a.fix,
@@ -65,6 +69,10 @@ export const KEY_TOO_SMALL = defineFinding<{ what: string; size: number; minBits
   code: "KEY_TOO_SMALL",
   severity: "error",
   title: "The RSA key is smaller than the program's minimum",
+  doc: {
+    summary: "error. RSA key below the program's minimum (2048 bits), on the leaf, a CSR or a CA certificate of the chain.",
+    fix: "`openssl genrsa -out client.key 2048` (or larger) and a new CSR.",
+  },
   sources: KEY_SOURCES,
   message: (a) => `${a.what} has an RSA ${a.size}-bit key; at least ${a.minBits} bits are required.`,
   fix: (a) => NEW_KEY_FIX.rsa(a.fixBits),
@@ -74,6 +82,10 @@ export const KEY_SIZE_UNEXPECTED = defineFinding<{ what: string; size: number; e
   code: "KEY_SIZE_UNEXPECTED",
   severity: "warning",
   title: "The RSA key is larger than the size the provider asks for",
+  doc: {
+    summary: "warning. The key is larger than the size the provider asks for: 001 and 003 ask for RSA 2048, but 001's own sample makes 4096-bit keys. A reviewer confirms the provider takes it.",
+    fix: "to match the request exactly, make a 2048-bit key and a new CSR.",
+  },
   sources: [
     { text: "003", quote: "Size: 2048" },
     { text: "001", quote: "openssl genrsa -out client.key 4096" },

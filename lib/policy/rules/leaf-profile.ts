@@ -7,6 +7,10 @@ export const LEAF_EKU_CLIENT_AUTH = defineFinding<{ leafName: string; eku?: read
   code: "LEAF_EKU_CLIENT_AUTH",
   severity: "error",
   title: "The client certificate's extended key usage lacks clientAuth",
+  doc: {
+    summary: "error. The leaf's extended key usage lacks TLS client authentication (`clientAuth`, 1.3.6.1.5.5.7.3.2) — or has no EKU where the program requires one. `anyExtendedKeyUsage` alone does not count (OpenSSL and webpki refuse it too).",
+    fix: "re-issue with `extendedKeyUsage = clientAuth`.",
+  },
   sources: [{ text: "002", quote: "Certificates will be validated at both the web server and application levels." }],
   message: (a) =>
     a.eku === undefined
@@ -19,6 +23,10 @@ export const LEAF_KEY_USAGE = defineFinding<{ leafName: string; keyUsage: readon
   code: "LEAF_KEY_USAGE",
   severity: "error",
   title: "The client certificate's key usage lacks digitalSignature",
+  doc: {
+    summary: "error. The leaf has a key usage extension without `digitalSignature`, which a TLS client needs.",
+    fix: "re-issue with `keyUsage = critical, digitalSignature, keyEncipherment`.",
+  },
   sources: [{ text: "house", quote: "a TLS client signs the handshake (CertificateVerify): keyUsage digitalSignature (RFC 5246/8446)" }],
   message: (a) => `${a.leafName} has key usage ${a.keyUsage.join(", ") || "(empty)"} without digitalSignature, which a TLS client needs to sign the handshake.`,
   fix: () => 'Re-issue the certificate with "keyUsage = critical, digitalSignature, keyEncipherment".',
@@ -28,6 +36,10 @@ export const LEAF_IS_CA = defineFinding<{ leafName: string }>({
   code: "LEAF_IS_CA",
   severity: "error",
   title: "The client certificate is a CA certificate",
+  doc: {
+    summary: "error. The client certificate is a CA certificate (`cA=TRUE`).",
+    fix: "re-issue with `basicConstraints = critical, CA:FALSE`.",
+  },
   sources: [{ text: "001", quote: "CA and TLS Client roles cannot be mixed in same certificate" }],
   message: (a) => `${a.leafName} is a CA certificate (basicConstraints cA=TRUE) used as the client certificate; a client certificate must not be able to issue others.`,
   fix: () => 'Re-issue the client certificate with "basicConstraints = critical, CA:FALSE".',

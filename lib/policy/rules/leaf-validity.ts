@@ -8,6 +8,10 @@ export const LEAF_EXPIRED = defineFinding<{ leafName: string; notAfter: Date; da
   code: "LEAF_EXPIRED",
   severity: "error",
   title: "The client certificate has expired",
+  doc: {
+    summary: "error. The client certificate's `notAfter` is in the past.",
+    fix: "renew with your CA and upload the new chain.",
+  },
   sources: [{ text: "002", quote: "Certificates must not be expired or revoked." }],
   message: (a) => `${a.leafName} expired on ${isoDay(a.notAfter)} (${a.daysAgo} days ago).`,
   fix: () => "Renew the certificate with your CA (new key: openssl req -new -newkey rsa:2048 -keyout client.key -out client.csr) and upload the new chain.",
@@ -17,6 +21,10 @@ export const LEAF_NOT_YET_VALID = defineFinding<{ leafName: string; notBefore: D
   code: "LEAF_NOT_YET_VALID",
   severity: "error",
   title: "The client certificate's validity has not started",
+  doc: {
+    summary: "error. The client certificate's `notBefore` is in the future.",
+    fix: "upload it once valid, or check the issuing machine's clock.",
+  },
   sources: [{ text: "house", quote: "a certificate is valid from notBefore to notAfter (RFC 5280 §4.1.2.5)" }],
   message: (a) => `${a.leafName} is not valid before ${a.notBefore.toISOString()}; it cannot be enabled yet.`,
   fix: () => "Upload it once its validity has started, or check the clock of the machine that issued it.",
@@ -26,6 +34,10 @@ export const LEAF_EXPIRES_SOON = defineFinding<{ leafName: string; notAfter: Dat
   code: "LEAF_EXPIRES_SOON",
   severity: "warning",
   title: "The client certificate expires inside the program's warning window",
+  doc: {
+    summary: "warning. The client certificate expires within 90 days; the message starts with \"Urgent:\" within 30 days (004). The program's renewal lead time (30 days for 000, 003) is quoted.",
+    fix: "renew now and upload the replacement so both overlap before the old one expires.",
+  },
   sources: [
     { text: "004", quote: "90 days: 🟡 Warning (plan renewal)" },
     { text: "004", quote: "30 days: 🟠 Urgent (renew now)" },

@@ -8,6 +8,10 @@ export const PSD2_QWAC_REQUIRED = defineFinding<{ leafName: string; problems: re
   code: "PSD2_QWAC_REQUIRED",
   severity: "error",
   title: "The client certificate is not a QWAC with the partner's PSD2 roles and organisation identifier",
+  doc: {
+    summary: "error. For a partner that needs PSD2 roles (001, 002): the leaf is not an eIDAS QWAC with those roles in its QCStatements, or lacks a well-formed organisation identifier (`PSDXX-NCA-ID`), or the identifier is not the partner's.",
+    fix: "use a QWAC from a qualified trust service provider with your PSD2 TPP roles.",
+  },
   sources: [{ text: "001", quote: "you, as TPP, must use an extended eIDAS PSD2 certificate with proper PSD2 TPP roles" }],
   message: (a) => `${a.leafName} cannot be used for PSD2: ${a.problems.join("; ")}. Needed roles: ${a.roles.join(", ") || "any"}.`,
   fix: () => "Use an eIDAS qualified website authentication certificate (QWAC) from a QTSP, issued with your PSD2 TPP roles and organisation identifier.",
@@ -43,6 +47,7 @@ export const psd2Rule = defineRule({
   id: "psd2-qwac",
   stage: "chain",
   description: "When the program requires it (always, or for partners with PSD2 roles), the client certificate is a QWAC carrying those roles and a well-formed organisation identifier equal to the partner's.",
+  appliesTo: (p) => p.rules.psd2.qwac !== "never",
   findings: [PSD2_QWAC_REQUIRED],
   check({ program, partner, leaf, leafName, leafSubject }): Finding[] {
     const roles = (partner.psd2Roles ?? []).map(normalizeRole);

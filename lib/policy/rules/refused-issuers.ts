@@ -10,6 +10,10 @@ export const TRUST_ISSUER_REFUSED = defineFinding<{ leafName: string; label: str
   code: "TRUST_ISSUER_REFUSED",
   severity: "error",
   title: "The chain is issued under a CA the program refuses",
+  doc: {
+    summary: "error. The chain comes from a CA the program refuses: Let's Encrypt in every generation (001, 002), Cloudflare (001). Matched on organisation names, CA common names and the roots' public keys, so new intermediates are caught.",
+    fix: "order a certificate valid for at least a year from another CA, or (001) use a self-signed CA.",
+  },
   sources: [
     { text: "001", quote: "Let’s encrypt and CloudFlare certificates will not be accepted as they are issued only for 3 months" },
     { text: "002", quote: "Self-signed and Let’s Encrypt certificates are not accepted." },
@@ -39,6 +43,7 @@ export const refusedIssuersRule = defineRule({
   id: "refused-issuers",
   stage: "chain",
   description: "No certificate on the client certificate's path shows a refused CA (by organisation, CN or root key), whatever its generation.",
+  appliesTo: (p) => p.rules.refusedIssuers.length > 0,
   findings: [TRUST_ISSUER_REFUSED],
   check({ program, leaf, leafName, leafSubject, ordered }): Finding[] {
     const lv = leaf.view;

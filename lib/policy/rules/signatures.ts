@@ -34,6 +34,10 @@ export const CERT_SIGNATURE_WEAK = defineFinding<{ name: string; algorithm: stri
   code: "SIGNATURE_ALGORITHM_WEAK",
   severity: "error",
   title: "A certificate is signed with a refused hash (MD5, SHA-1)",
+  doc: {
+    summary: "error. A certificate or CSR is signed with MD5 or SHA-1 (a root's signature on itself is not judged).",
+    fix: "re-issue with SHA-256 (`-sha256`).",
+  },
   sources: WEAK_SOURCES,
   message: (a) => `${a.name} is signed with ${a.algorithm} (${a.hash}), which is refused: ${a.hash} collisions can be forged.`,
   fix: (a) => (a.isLeaf ? "Re-issue the certificate with SHA-256 (openssl x509 -req … -sha256)." : "Use a chain from a CA that signs with SHA-256 or better."),

@@ -13,6 +13,10 @@ export const UNRELATED_CERTIFICATE = defineFinding<{ name: string; position: num
   code: "UNRELATED_CERTIFICATE",
   severity: "error",
   title: "A certificate is not on the path from the client certificate to its root",
+  doc: {
+    summary: "error. A certificate is not on the path from the client certificate to its root. It would be added to the provider's trust store for nothing (or, worse, trust a CA nobody meant to trust). Only reported when the path was built completely.",
+    fix: "remove it, or add the certificates that link it to the client certificate.",
+  },
   sources: [{ text: "house", quote: "every certificate sent is added to the gateway trust store" }],
   message: (a) => `${a.name} (position ${a.position}) is not on the path from ${a.leafName} to its root; it would be added to the trust store for nothing.`,
   fix: (a) => `Remove ${a.name} from the file, or add the certificates that link it to the client certificate.`,
@@ -22,6 +26,10 @@ export const CHAIN_ORDER = defineFinding<{ found: string[]; expected: string[]; 
   code: "CHAIN_ORDER",
   severity: "error",
   title: "The certificates are not in leaf → intermediates → root order",
+  doc: {
+    summary: "error. Inside one file, the certificates are not leaf first, then each issuer, root last (000, 001, 002). Certificates spread over several files have no order to check. Certdesk offers the corrected file (`correctedPem`, `--write-corrected`).",
+    fix: "`cat client.pem intermediate.pem root.pem > client-chain.pem`.",
+  },
   sources: ORDER,
   message: (a) => `The certificates are in the order ${a.found.join(" → ")}; they must start with the client certificate and end with the root: ${a.expected.join(" → ")}.`,
   fix: (a) =>
@@ -32,6 +40,10 @@ export const CHAIN_ROOT_MISSING = defineFinding<{ rootName: string; rootSubject:
   code: "CHAIN_ROOT_MISSING",
   severity: "error",
   title: "The program wants the root in the upload and it is not there",
+  doc: {
+    summary: "error where the program wants the root included (001, 002). The path reaches a trusted root, but the root is not in the file.",
+    fix: "`cat client-chain.pem root.pem > client-chain-with-root.pem` (the message names the root).",
+  },
   sources: [
     { text: "001", quote: "Root Included: Ensure the root certificate is included." },
     { text: "002", quote: "with leaf, intermediate, and root certificates" },
@@ -44,6 +56,10 @@ export const CHAIN_ROOT_INCLUDED = defineFinding<{ rootName: string }>({
   code: "CHAIN_ROOT_INCLUDED",
   severity: "error",
   title: "The program wants the chain without its root and the root is there",
+  doc: {
+    summary: "error where the program refuses the root in the file. (No example program does: 000 makes the root optional.)",
+    fix: "remove the last (root) certificate; the corrected file leaves it out.",
+  },
   sources: [{ text: "house", quote: "root: refused" }],
   message: (a) => `The root certificate ${a.rootName} is in the upload; this program wants the chain without its root.`,
   fix: () => "Remove the last (root) certificate from the file; Certdesk's corrected file leaves it out.",

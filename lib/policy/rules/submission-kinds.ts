@@ -25,6 +25,7 @@ export const submissionKindsRule = defineRule({
   id: "submission-kinds",
   stage: "upload",
   description: "Certificates are ignored (with a warning) by programs that issue them from CSRs, and CSRs by programs that take a chain only.",
+  appliesTo: (p) => p.rules.submission.chain === "refused" || p.rules.submission.csr === "refused",
   findings: [CERTIFICATES_IGNORED, CSRS_IGNORED],
   check({ program, certs, csrs }) {
     const out: Finding[] = [];

@@ -12,6 +12,10 @@ export const LEAF_SELF_SIGNED_REFUSED = defineFinding<{ leafName: string }>({
   code: "TRUST_SELF_SIGNED_REFUSED",
   severity: "error",
   title: "The client certificate is self-signed; the program takes CA-issued certificates only",
+  doc: {
+    summary: "error in CA-issued programs (000, 002). The client certificate is self-signed, or the chain ends in a self-signed root that is not a trusted public CA.",
+    fix: "create a CSR (`openssl req -new -key client.key -out client.csr`) and have a public CA issue the certificate.",
+  },
   sources: CA_ONLY,
   message: (a) => `${a.leafName} is self-signed; this program accepts only certificates issued by a trusted public CA.`,
   fix: () => "Create a CSR from your key (openssl req -new -key client.key -out client.csr) and have a public CA (DigiCert, Sectigo, GlobalSign…) issue the certificate.",
@@ -30,6 +34,10 @@ export const SELF_SIGNED_ROLES_MIXED = defineFinding<{ leafName: string }>({
   code: "SELF_SIGNED_ROLES_MIXED",
   severity: "error",
   title: "One self-signed certificate plays both the CA and the client role",
+  doc: {
+    summary: "error (001). One self-signed certificate is used as both CA and client certificate. The CA and TLS client roles must be two certificates.",
+    fix: "make a self-signed root CA and a client leaf signed by it (see the message for the commands), and send `cat client.pem ca.pem`.",
+  },
   sources: [{ text: "001", quote: "CA and TLS Client roles cannot be mixed in same certificate" }],
   message: (a) =>
     `${a.leafName} is a self-signed certificate used as the client certificate; the CA and TLS client roles must be two certificates: a self-signed root CA and a client leaf signed by it.`,
@@ -41,6 +49,10 @@ export const PUBLIC_ROOT_NOT_TRUSTED = defineFinding<{ rootName: string }>({
   code: "TRUST_UNTRUSTED_ROOT",
   severity: "error",
   title: "The chain ends in a public root the program does not trust",
+  doc: {
+    summary: "error. The chain ends in a root that is not among the program's trusted CAs (default: the public roots Node ships), or — in a program that accepts only your own self-signed CA — in a public root.",
+    fix: "obtain the certificate from a CA the provider trusts.",
+  },
   sources: [{ text: "house", quote: "trustAnchors: a program may replace the public root store with its own anchors" }],
   message: (a) => `The chain ends in ${a.rootName}, a public root this program does not trust.`,
   fix: () => "Obtain a certificate from one of the CAs the provider trusts.",

@@ -6,6 +6,8 @@
  * this metadata (`npm run docs`).
  */
 import type { Finding, FindingCode, FindingSubject, Severity } from "../../pki/findings";
+import type { FindingDocText, FindingSource } from "../../pki/finding-docs";
+import type { Program } from "../program";
 import { finding } from "../messages";
 import type { ChainContext, CsrContext, CsrSetContext, UploadContext } from "./context";
 
@@ -14,7 +16,7 @@ import type { ChainContext, CsrContext, CsrSetContext, UploadContext } from "./c
  * number: "001" is 001_45adadcb174f5a02.txt), or "house" for Certdesk's own floor (CA/Browser
  * Forum key sizes, X.509 path rules) where no text sets one.
  */
-export type Source = { text: "000" | "001" | "002" | "003" | "004" | "house"; quote: string };
+export type Source = FindingSource;
 
 export type FindingDef<A> = {
   code: FindingCode;
@@ -25,6 +27,11 @@ export type FindingDef<A> = {
   sources: readonly Source[];
   message: (args: A) => string;
   fix?: (args: A) => string | undefined;
+  /**
+   * The code's section in docs/findings.md (summary starting with its usual severity, generic
+   * fix). Exactly one definition per code carries it, usually the code's first.
+   */
+  doc?: FindingDocText;
 };
 
 /** A finding definition plus `make`, which builds the finding exactly as the engine always wrote it. */
@@ -77,6 +84,11 @@ export type Rule<S extends Stage = Stage> = {
   description: string;
   /** Every finding kind the rule can emit (its metadata, for the docs). */
   findings: readonly AnyFindingDef[];
+  /**
+   * Whether the rule can fire at all under a program's settings (for the per-program tables
+   * of docs/programs.md). The check itself reads the program too; this only documents it.
+   */
+  appliesTo?: (program: Program) => boolean;
   check(ctx: StageContext[S]): Finding[];
 };
 

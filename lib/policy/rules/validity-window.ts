@@ -10,6 +10,10 @@ export const LEAF_VALIDITY_OUT_OF_RANGE = defineFinding<Args>({
   code: "LEAF_VALIDITY_OUT_OF_RANGE",
   severity: "error",
   title: "The client certificate's lifetime is outside the program's window",
+  doc: {
+    summary: "error. The client certificate's total lifetime is outside the program's window (001 self-signed: 365–1095 days; 001/002 CA-issued: at least 91 days, refusing 90-day ACME certificates).",
+    fix: "re-issue with a lifetime in range (`openssl x509 -req … -days 750`).",
+  },
   sources: [
     { text: "001", quote: "Leaf certificate’s expiration date must be from 1 to 3 years (365 to 1095 days)" },
     { text: "001", quote: "Let’s encrypt and CloudFlare certificates will not be accepted as they are issued only for 3 months" },
@@ -26,6 +30,7 @@ export const validityWindowRule = defineRule({
   id: "validity-window",
   stage: "chain",
   description: "The client certificate's lifetime (notBefore to notAfter) is inside the window the program sets for CA-issued or self-signed chains.",
+  appliesTo: (p) => p.rules.leafValidityDays.selfSigned !== undefined || p.rules.leafValidityDays.caIssued !== undefined,
   findings: [LEAF_VALIDITY_OUT_OF_RANGE],
   check({ program, issuedBy, leaf, leafName, leafSubject }) {
     const window = issuedBy === "self-signed" ? program.rules.leafValidityDays.selfSigned : program.rules.leafValidityDays.caIssued;
