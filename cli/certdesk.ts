@@ -99,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
     // The CLI is the edge: the clock is read here, never inside the engine.
     at: args.at ?? new Date(),
     ...(anchors ? { trustAnchors: anchors } : {}),
-    ...(live ? { statusChecker: live.checker.statusChecker } : {}),
+    ...(live ? { statusChecker: live.checker.statusChecker, fetchedIntermediates: live.fetchedIntermediates } : {}),
   });
 
   if (args.writeCorrected && verdict.correctedPem) await writeFile(resolvePath(args.writeCorrected), verdict.correctedPem);

@@ -8,12 +8,12 @@ import type { StatusChecker } from "../pki";
 import type { Program } from "./program";
 import type { CertView, PathOutcome } from "./views";
 import type { ChainEntry, ChainRole } from "./evaluate";
-import { anchorIndex, pemOf, validateChain, type AnchorIndex } from "./inspect";
+import { anchorIndex, pemOf, validateChain, viewCertificate, type AnchorIndex } from "./inspect";
 import { programAnchors, publicAnchorsList } from "./anchors";
 import { rulesOf } from "./rules/registry";
 import { TRUST_DECISION_CODES } from "./rules/trust";
 import { CHAIN_INCOMPLETE, CHAIN_MULTIPLE_LEAVES, CHAIN_NO_LEAF, DUPLICATE_CERTIFICATE, NO_CERTIFICATE, PATH_NOT_BUILT } from "./rules/chain-building";
-import { daysBetween, EKU_CLIENT_AUTH, nameOf, sourceOf, subjectOf, type CertItem, type ChainContext, type Partner } from "./rules/context";
+import { daysBetween, EKU_CLIENT_AUTH, nameOf, sourceOf, subjectOf, type CertItem, type ChainContext, type FetchedIntermediate, type Partner } from "./rules/context";
 
 export type ChainInput = {
   program: Program;
@@ -26,11 +26,13 @@ export type ChainInput = {
   trustAnchors?: readonly (string | Uint8Array)[];
   crls?: readonly (string | Uint8Array)[];
   statusChecker?: StatusChecker;
+  /** Issue 15: intermediates fetched from AIA caIssuers URLs by the async pre-step (candidates, never anchors). */
+  fetchedIntermediates?: readonly FetchedIntermediate[];
 };
 
 export type ChainOutcome = { findings: Finding[]; chain: ChainEntry[]; leaf?: CertItem; correctedPem?: string };
 
-type BuiltPath = { outcome: PathOutcome; intermediates: CertItem[]; uploadedRoots: CertItem[]; anchorIdx: AnchorIndex; publicIdx: AnchorIndex };
+type BuiltPath = { outcome: PathOutcome; intermediates: CertItem[]; uploadedRoots: CertItem[]; anchorIdx: AnchorIndex; publicIdx: AnchorIndex; fetched: { view: CertView; url: string }[] };
 
 /** Evaluates the uploaded certificates as one client certificate's chain. */
 export async function evaluateChain(input: ChainInput): Promise<ChainOutcome> {
@@ -99,12 +101,21 @@ async function buildPath(input: ChainInput, unique: CertItem[], leaf: CertItem, 
   const others = unique.filter((c) => c !== leaf && !extraLeaves.includes(c));
   const uploadedRoots = others.filter((c) => c.view.selfSigned);
   const intermediates = others.filter((c) => !c.view.selfSigned);
-  const built = { intermediates, uploadedRoots, anchorIdx, publicIdx };
+  // Fetched certificates join as intermediates after the uploaded ones (never as anchors, even a self-signed one).
+  const known = new Set(unique.map((c) => c.view.fingerprintSha256));
+  const fetched: { view: CertView; url: string }[] = [];
+  for (const f of input.fetchedIntermediates ?? []) {
+    const view = viewCertificate(f.der);
+    if (known.has(view.fingerprintSha256)) continue;
+    known.add(view.fingerprintSha256);
+    fetched.push({ view, url: f.url });
+  }
+  const built = { intermediates, uploadedRoots, anchorIdx, publicIdx, fetched };
   if (leaf.view.selfSigned) return { ...built, outcome: { ok: false, path: [leaf.view], findings: [] } };
   try {
     const outcome = await validateChain({
       leaf: leaf.view,
-      intermediates: intermediates.map((c) => c.view),
+      intermediates: [...intermediates.map((c) => c.view), ...fetched.map((f) => f.view)],
       // Uploaded self-signed roots act as anchors so that every other check of the path runs;
       // whether such a root may terminate the chain is the program's call (the trust rule).
       anchors,
@@ -156,8 +167,14 @@ function chainContext(input: ChainInput, parts: { unique: CertItem[]; leaf: Cert
     pathItems: ordered.map((p) => uploadedByFp.get(p.fingerprintSha256)).filter((x): x is CertItem => x !== undefined),
     uploadedByFp,
     rootUploaded: terminal !== undefined && terminal.selfIssued && uploadedByFp.has(terminal.fingerprintSha256),
-    hasStatusSource: (input.crls?.length ?? 0) > 0 || input.statusChecker !== undefined,
+    hasStatusSource: ((input.crls?.length ?? 0) > 0 || input.statusChecker !== undefined) && !leafHadNoUrl(built),
+    fetchedOnPath: built.fetched.filter((f) => terminalIsAnchor && ordered.some((p) => p.fingerprintSha256 === f.view.fingerprintSha256)),
   };
+}
+
+/** The live status checker found no OCSP or CRL URL in the leaf: no status source for it after all. */
+function leafHadNoUrl(built: BuiltPath): boolean {
+  return built.outcome.findings.some((f) => f.code === "REVOCATION_UNKNOWN" && f.certificate?.position === 0 && f.message.includes(NO_URL_MARK));
 }
 
 /** Leaf, then each uploaded certificate whose subject is the previous one's issuer (no loops). */
@@ -192,10 +209,18 @@ function mergePathFindings(ctx: ChainContext, built: BuiltPath, own: readonly Fi
     if (atLeaf && (f.code === "CHAIN_CERT_NOT_YET_VALID" || f.code === "LEAF_NOT_YET_VALID")) return !ownCodes.has(`LEAF_NOT_YET_VALID|${leafPos}`);
     if (atLeaf && f.code === "CHAIN_EKU") return !ownCodes.has(`LEAF_EKU_CLIENT_AUTH|${leafPos}`) && rules.eku !== "not-checked";
     if (trustDecided && (f.code === "TRUST_UNTRUSTED_ROOT" || f.code === "TRUST_SELF_SIGNED_REFUSED" || f.code === "CHAIN_INCOMPLETE")) return false;
-    if (f.code === "REVOCATION_UNKNOWN") return rules.revocation !== "not-checked" && !ownCodes.has(`REVOCATION_UNKNOWN|${f.certificate?.position}`);
+    if (f.code === "REVOCATION_UNKNOWN") {
+      if (rules.revocation === "not-checked" || ownCodes.has(`REVOCATION_UNKNOWN|${f.certificate?.position}`)) return false;
+      // Issue 15: a live check with nothing to ask (no OCSP or CRL URL) is not a finding of its own; where the
+      // program requires revocation checking, the revocation rule asks the reviewer about the leaf (hasStatusSource).
+      return !f.message.includes(NO_URL_MARK);
+    }
     if (f.code === "LEAF_IS_CA" || f.code === "LEAF_EKU_CLIENT_AUTH") return !ownCodes.has(`${f.code}|${f.certificate?.position}`);
     return true;
-  });
+  }).map((f) =>
+    // Issue 15: severity per the program's revocation rule: a reviewer confirms it where required (warning), it is for the record otherwise (info).
+    f.code === "REVOCATION_UNKNOWN" && f.severity === "warning" && rules.revocation === "if-available" ? { ...f, severity: "info" as const } : f,
+  );
   if (!built.outcome.ok && !leaf.view.selfSigned && !ctx.terminalIsAnchor && !trustDecided && !kept.some((f) => f.severity === "error")) {
     const path = built.outcome.path;
     kept.push(CHAIN_INCOMPLETE.make({ lastName: nameOf(path[path.length - 1] ?? leaf.view) }, { certificate: ctx.leafSubject }));
@@ -212,12 +237,15 @@ function remap(f: Finding, passed: CertItem[], byFp: ReadonlyMap<string, CertIte
   return { ...f, certificate: bySubject ? subjectOf(bySubject) : { position: -1, subject: f.certificate.subject } };
 }
 
-function certEntry(c: CertView, role: ChainRole, at: Date, item?: CertItem): ChainEntry {
+/** What lib/revocation's status checker says when a certificate names no OCSP or CRL URL. */
+export const NO_URL_MARK = "unknown: no URL";
+
+function certEntry(c: CertView, role: ChainRole, at: Date, item?: CertItem, fetchedFrom?: string): ChainEntry {
   return {
     role,
     kind: "certificate",
     position: item ? item.position : null,
-    source: item ? sourceOf(item.item) : null,
+    source: item ? sourceOf(item.item) : (fetchedFrom ?? null),
     subject: c.subject,
     daysRemaining: daysBetween(at, c.notAfter),
     details: c.info,
@@ -229,7 +257,7 @@ function chainEntries(ctx: ChainContext): ChainEntry[] {
   const { ordered, at, leaf } = ctx;
   const out = ordered.map((p, i) => {
     const role: ChainRole = i === 0 ? "leaf" : p.selfIssued && i === ordered.length - 1 ? "root" : "intermediate";
-    return certEntry(p, role, at, ctx.uploadedByFp.get(p.fingerprintSha256));
+    return certEntry(p, role, at, ctx.uploadedByFp.get(p.fingerprintSha256), ctx.fetchedOnPath.find((f) => f.view.fingerprintSha256 === p.fingerprintSha256)?.url);
   });
   for (const c of ctx.unique) {
     if (ctx.pathFps.has(c.view.fingerprintSha256)) continue;
@@ -238,7 +266,7 @@ function chainEntries(ctx: ChainContext): ChainEntry[] {
   return out;
 }
 
-const REPAIRABLE: readonly Finding["code"][] = ["CHAIN_ORDER", "DUPLICATE_CERTIFICATE", "FORMAT_NOT_PEM"];
+const REPAIRABLE: readonly Finding["code"][] = ["CHAIN_ORDER", "DUPLICATE_CERTIFICATE", "FORMAT_NOT_PEM", "CHAIN_INTERMEDIATE_FETCHED"];
 const BLOCKING: readonly Finding["code"][] = [
   "UNRELATED_CERTIFICATE", "CHAIN_INCOMPLETE", "CHAIN_MULTIPLE_LEAVES", "CHAIN_NO_LEAF", "CERTIFICATE_MALFORMED", "SELF_SIGNED_ROLES_MIXED", "PRIVATE_KEY_PRESENT", "ARCHIVE_UNSAFE",
 ];

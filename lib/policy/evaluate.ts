@@ -13,7 +13,7 @@ import { evaluateChain } from "./chain";
 import { evaluateCsrs } from "./csrs";
 import { rulesOf } from "./rules/registry";
 import { CERTIFICATE_MALFORMED } from "./rules/chain-building";
-import { sourceOf, type CertItem, type CsrItem, type Partner } from "./rules/context";
+import { sourceOf, type CertItem, type CsrItem, type FetchedIntermediate, type Partner } from "./rules/context";
 
 export { EKU_CLIENT_AUTH, sourceOf, type Partner } from "./rules/context";
 export { matchesRefusedIssuer } from "./rules/refused-issuers";
@@ -66,6 +66,11 @@ export type EvaluateOptions = {
   crls?: readonly (string | Uint8Array)[];
   /** Revocation seam (OCSP, cached CRLs…), passed through to lib/pki. */
   statusChecker?: StatusChecker;
+  /**
+   * Issue 15: intermediates the async pre-step fetched from AIA caIssuers URLs
+   * (lib/revocation prepareLiveChecks). Path candidates like uploaded ones, never anchors.
+   */
+  fetchedIntermediates?: readonly FetchedIntermediate[];
 };
 
 /** Inspects every item; an unreadable one is a finding, never an exception. */

@@ -9,12 +9,14 @@ import { finding } from "./messages";
 import { evaluateUpload, type Partner, type Verdict } from "./evaluate";
 import type { Program } from "./program";
 import type { StatusChecker } from "../pki";
+import type { FetchedIntermediate } from "./rules/context";
 
 export { evaluateUpload, EKU_CLIENT_AUTH, type ChainEntry, type ChainRole, type EvaluateOptions, type Partner, type Verdict } from "./evaluate";
 export { approvalsRequired, parseProgram, programSchema, ProgramError, CSR_SUBJECT_FIELDS, type Program, type ProgramEnvironment, type ProgramRules, type KeyAlgorithmRule } from "./program";
 export { EXAMPLE_PROGRAMS, EXAMPLE_PROGRAM_IDS, EXAMPLE_PROGRAM_RECORDS, getExampleProgram, type ExampleProgramId } from "./programs";
 export { cnContainsCompany, foldName } from "./normalize";
 export { toVerdictJson, type VerdictJson } from "./verdict-json";
+export type { FetchedIntermediate } from "./rules/context";
 
 export type CheckUploadOptions = {
   files: UploadedFile[];
@@ -28,6 +30,8 @@ export type CheckUploadOptions = {
   crypto?: Crypto;
   crls?: readonly (string | Uint8Array)[];
   statusChecker?: StatusChecker;
+  /** Issue 15: intermediates fetched from AIA caIssuers URLs (lib/revocation prepareLiveChecks). */
+  fetchedIntermediates?: readonly FetchedIntermediate[];
 };
 
 /**
@@ -56,6 +60,7 @@ export async function checkUpload(opts: CheckUploadOptions): Promise<Verdict> {
       ...(opts.crypto ? { crypto: opts.crypto } : {}),
       ...(opts.crls ? { crls: opts.crls } : {}),
       ...(opts.statusChecker ? { statusChecker: opts.statusChecker } : {}),
+      ...(opts.fetchedIntermediates?.length ? { fetchedIntermediates: opts.fetchedIntermediates } : {}),
     });
   } catch {
     // Defence in depth: intake and evaluation turn bad input into findings; reaching this

@@ -19,6 +19,12 @@ export type Partner = {
 };
 
 export type CertItem = { position: number; item: IntakeItem; view: CertView };
+
+/**
+ * Issue 15: an intermediate the async pre-step fetched from an AIA caIssuers URL (lib/revocation
+ * live-checks). Offered to path building like an uploaded intermediate, never as an anchor.
+ */
+export type FetchedIntermediate = { der: Uint8Array; url: string };
 export type CsrItem = { position: number; item: IntakeItem; view: CsrView; purpose?: string };
 
 /** Every rule sees the program, the partner and the evaluation time. */
@@ -65,6 +71,8 @@ export type ChainContext = BaseContext & {
   rootUploaded: boolean;
   /** CRLs or a status checker were supplied, so revocation could be learned. */
   hasStatusSource: boolean;
+  /** Issue 15: fetched intermediates that ended up on the path, with where each came from. */
+  fetchedOnPath: readonly { view: CertView; url: string }[];
 };
 
 /** All CSRs of the upload, each with the purpose the program assigned. */

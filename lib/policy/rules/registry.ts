@@ -27,6 +27,7 @@ import { companyNameRule, csrCompanyNameRule } from "./company-name";
 import { refusedIssuersRule } from "./refused-issuers";
 import { psd2Rule } from "./psd2";
 import { revocationRule } from "./revocation";
+import { fetchedIntermediatesRule } from "./fetched-intermediates";
 import { csrKeyMatchRule, csrKeyRule, csrMissingRule, csrSignatureRule, csrSubjectRule, keyReuseAcrossPurposesRule } from "./csr";
 import { CHAIN_BUILDING_FINDINGS } from "./chain-building";
 
@@ -46,6 +47,7 @@ export const RULES: readonly AnyRule[] = [
   refusedIssuersRule,
   psd2Rule,
   revocationRule,
+  fetchedIntermediatesRule,
   // CSRs ("csr" rules run CSR by CSR, "csrs" rules on all of them)
   csrMissingRule,
   csrSignatureRule,
