@@ -20,6 +20,12 @@ const nextConfig: NextConfig = {
   // time outside /tmp and the local data dir.
   output: "standalone",
   poweredByHeader: false,
+  // The trace follows dynamic fs reads (migrations, program files) and so copied whole folders,
+  // tests and test factories included, into the standalone output that OpenNext ships to Lambda.
+  // None of these run in production; keeping them out also keeps test keys and corpora off servers.
+  outputFileTracingExcludes: {
+    "*": ["**/*.test.ts", "**/*.test.tsx", "**/*.spec.ts", "lib/**/testing.ts", "lib/**/testing/**", "e2e/**", "cli/**", "scripts/**", ".certdesk*/**", "infra/**"],
+  },
   // `npm run typecheck` checks the whole project (tests included) as its own step of
   // `npm test`; the build must not fail on a test file's type error.
   typescript: { ignoreBuildErrors: true },

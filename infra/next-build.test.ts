@@ -2,6 +2,8 @@
  * What OpenNext (inside `sst.aws.Nextjs`) needs from the Next.js build: standalone output,
  * and a runtime that writes nowhere but /tmp.
  */
+import { createRequire } from "node:module";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../lib/config";
 import nextConfig from "../next.config";
@@ -9,6 +11,17 @@ import nextConfig from "../next.config";
 describe("next build output OpenNext can package", () => {
   it("builds standalone output", () => {
     expect(nextConfig.output).toBe("standalone");
+  });
+
+  it("keeps tests, test factories, e2e, CLI and scripts out of the standalone trace", () => {
+    // Matched the way Next applies outputFileTracingExcludes (collect-build-traces.js): picomatch
+    // over absolute paths, each pattern joined to the project directory.
+    const picomatch = createRequire(import.meta.url)("next/dist/compiled/picomatch") as (globs: string[], opts: object) => (file: string) => boolean;
+    const root = path.resolve(import.meta.dirname, "..");
+    const excluded = picomatch((nextConfig.outputFileTracingExcludes?.["*"] ?? []).map((g) => path.join(root, g)), { dot: true, contains: true });
+    const at = (f: string) => excluded(path.join(root, f));
+    for (const f of ["lib/db/db.test.ts", "lib/db/testing.ts", "lib/pki/testing/factory.ts", "e2e/reviews/review.spec.ts", "cli/golden/corpus/chain.pem", "scripts/bench.ts", "app/api/v1/api.test.ts"]) expect(at(f), f).toBe(true);
+    for (const f of ["lib/db/client.ts", "lib/db/migrations/0000_init.sql", "lib/policy/programs/ca-chain.json", "app/(portal)/apps/page.tsx"]) expect(at(f), f).toBe(false);
   });
 
   it("keeps Certdesk's only run-time directory under /tmp in aws mode", () => {
