@@ -252,7 +252,10 @@ function nibblesToBytes(s: Uint8Array, from: number, to: number): Uint8Array {
 function mostlyText(b: Uint8Array): boolean {
   if (b.length === 0) return false;
   let ok = 0;
-  for (const x of b) if (x === 9 || x === 10 || x === 13 || (x >= 0x20 && x < 0x7f)) ok++;
+  for (let i = 0; i < b.length; i++) {
+    const x = b[i]!;
+    if (x === 9 || x === 10 || x === 13 || (x >= 0x20 && x < 0x7f)) ok++;
+  }
   return ok >= b.length * 0.9;
 }
 

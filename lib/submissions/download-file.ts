@@ -10,7 +10,7 @@ import { AppError } from "@/lib/auth/app-error";
 import { auditActor, type Actor } from "./actor";
 import type { SubmissionDeps } from "./create-submission";
 import { loadSubmissionForActor } from "./load-submission";
-import { contextFor, type FileKind } from "./stored-files";
+import { contextFor, safeDisplayName, type FileKind } from "./stored-files";
 
 export type DownloadedFile = { name: string; kind: FileKind; bytes: Uint8Array; contentType: string };
 
@@ -47,5 +47,6 @@ export async function downloadFile(deps: SubmissionDeps, input: { actor: Actor; 
     outcome: "success",
     details: { ...via, fileId: file.id, kind: file.kind, size: file.size },
   });
-  return { name: file.name, kind: file.kind, bytes, contentType: file.kind === "normalised-chain" ? "application/x-pem-file" : "application/octet-stream" };
+  // Names stored before invisible characters were stripped are cleaned again on the way out (Content-Disposition).
+  return { name: safeDisplayName(file.name), kind: file.kind, bytes, contentType: file.kind === "normalised-chain" ? "application/x-pem-file" : "application/octet-stream" };
 }

@@ -2,7 +2,7 @@
  * What of an upload goes to storage, and how it is bound: the partner's original files
  * and the normalised chain (leaf first, PEM), each encrypted under a context of ids only.
  */
-import type { IntakeItem, UploadedFile } from "@/lib/intake";
+import { cleanFileName, type IntakeItem, type UploadedFile } from "@/lib/intake";
 import { toPem } from "@/lib/pki";
 import type { ChainEntry, Verdict } from "@/lib/policy";
 import type { FileContext, Storage } from "@/lib/storage";
@@ -49,8 +49,9 @@ export function plannedFiles(files: readonly UploadedFile[], verdict: Verdict, i
 /** File names are shown and offered as download names: no paths, no control characters, bounded. */
 export function safeDisplayName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, "").trim().slice(0, 200);
+  // C0/C1 controls and Unicode format characters (bidi overrides such as U+202E make "evil\u202Etxt.exe"
+  // read as "evilexe.txt" in the portal and in a download's name), then quotes.
+  const cleaned = cleanFileName(base).replace(/"/g, "").trim().slice(0, 200);
   return cleaned || "upload";
 }
 

@@ -82,7 +82,8 @@ function secretsOf(b: Uint8Array): Uint8Array[] {
   const utf16 = b[0] === 0xff && b[1] === 0xfe;
   if (!utf16 && b.subarray(0, 4096).includes(0)) return [b];
   const text = utf16 ? new TextDecoder("utf-16le").decode(b.subarray(2)) : new TextDecoder("latin1").decode(b);
-  return (text.match(/[A-Za-z0-9+/=_-]{16,}/g) ?? []).map(enc);
+  // Armour lines ("-----END CERTIFICATE-----") are labels, not key material.
+  return (text.replace(/-{2,}[^\n]{0,60}?-{2,}/g, " ").match(/[A-Za-z0-9+/=_-]{16,}/g) ?? []).map(enc);
 }
 
 const pkcs8Der = (k: KeyObject) => u8(k.export({ type: "pkcs8", format: "der" }));
