@@ -296,7 +296,8 @@ test.describe("partner API against the running portal", () => {
     });
     expect(garbage.status()).toBe(422);
     const problem = (await garbage.json()) as { type: string; verdict: { findings: { code: string }[] } };
-    expect(problem.type).toBe("urn:certdesk:problem:verdict-rejected");
+    // Content Certdesk cannot read is refused, like a key (issue 10): nothing of it is stored.
+    expect(problem.type).toBe("urn:certdesk:problem:upload-refused");
     expect(problem.verdict.findings.map((f) => f.code)).toContain("FORMAT_UNRECOGNIZED");
 
     // Acme Checkout takes self-signed chains; its production slot is in review (signature purpose is free).
