@@ -10,6 +10,14 @@ import { readFileSync } from "node:fs";
  * composition root) but never query it: read models and commands live in lib/<domain>.
  */
 const TABLES = [...readFileSync(new URL("./lib/db/schema.ts", import.meta.url), "utf8").matchAll(/^export const (\w+)\s*=\s*pgTable\(/gm)].map((m) => m[1]);
+/** Folders of lib/ that are not the pure engine (lib/pki ← lib/intake ← lib/policy). */
+const SERVICE_DOMAINS = "db|storage|auth|submissions|reviews|scheduling|jobs|audit|admin|notifications|embedded|config|ca|expiry|gateway|http|revocation|pki-fetch|rate-limit";
+const PURE = "lib/pki, lib/intake and lib/policy are pure (bytes in, coded findings out; clock and crypto injected): no Next, React, database, AWS or service-domain imports (see docs/architecture.md).";
+/** `no-restricted-imports` patterns keeping a pure folder pure; `above` lists the pure folders it must not import either. */
+const pureImports = (above) => [
+  { group: ["next", "next/*", "react", "react-dom", "server-only", "drizzle-orm", "drizzle-orm/*", "pg", "@electric-sql/*", "s3rver", "@aws-sdk/*", "@aws-crypto/*"], message: PURE },
+  { regex: `^(@/lib/|(\\.\\./)+)(${[SERVICE_DOMAINS, ...above].join("|")})(/|$)`, message: PURE },
+];
 const NO_QUERIES_IN_APP = "app/ renders and calls lib/<domain>; put the query in a read model next to its domain (see docs/architecture.md).";
 
 export default tseslint.config(
@@ -43,4 +51,9 @@ export default tseslint.config(
       ],
     },
   },
+  // The pure engine: lib/pki imports nothing of Certdesk's; lib/intake only lib/pki; lib/policy lib/pki and lib/intake.
+  // Tests may reach across (a fuzz test drives intake through the policy engine).
+  { files: ["lib/pki/**/*.ts"], ignores: ["**/*.test.ts"], rules: { "no-restricted-imports": ["error", { patterns: pureImports(["intake", "policy"]) }] } },
+  { files: ["lib/intake/**/*.ts"], ignores: ["**/*.test.ts"], rules: { "no-restricted-imports": ["error", { patterns: pureImports(["policy"]) }] } },
+  { files: ["lib/policy/**/*.ts"], ignores: ["**/*.test.ts"], rules: { "no-restricted-imports": ["error", { patterns: pureImports([]) }] } },
 );
