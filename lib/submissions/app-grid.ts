@@ -8,8 +8,12 @@ import { certificates, environments, programs, submissions, type Database } from
 import { findDeveloperAppForUser, listDeveloperAppsForUser, type ScopedDeveloperApp, type SessionUser } from "@/lib/auth/access";
 import { AppError } from "@/lib/auth/app-error";
 import { describeCell, type CellStatus } from "./certificate-status";
+import { loadExpirySettings } from "@/lib/expiry/records";
+import { expiryOf, type ExpiryState } from "@/lib/expiry/state";
 
-export type GridCell = { environmentKey: string; label: string; production: boolean; status: CellStatus };
+/** Issue 14: the live leaf's expiry state (ok, warning, urgent, expired) and days left, with its id for the certificate page. */
+export type CellExpiry = { certificateId: string; state: ExpiryState; daysLeft: number };
+export type GridCell = { environmentKey: string; label: string; production: boolean; status: CellStatus; expiry: CellExpiry | null };
 export type GridRow = ScopedDeveloperApp & { programName: string; cells: GridCell[] };
 
 async function programNames(db: Database, programIds: string[]): Promise<Map<string, string>> {
@@ -41,7 +45,7 @@ export async function loadAppGrid(db: Database, input: { viewer: SessionUser; no
       .where(inArray(environments.appId, appIds))
       .orderBy(asc(environments.production), asc(environments.createdAt)),
     db
-      .select({ environmentId: certificates.environmentId, status: certificates.status, notAfter: certificates.notAfter })
+      .select({ id: certificates.id, environmentId: certificates.environmentId, status: certificates.status, notAfter: certificates.notAfter })
       .from(certificates)
       .where(and(inArray(certificates.appId, appIds), eq(certificates.role, "leaf"))),
     db
@@ -50,6 +54,13 @@ export async function loadAppGrid(db: Database, input: { viewer: SessionUser; no
       .where(inArray(submissions.appId, appIds)),
     programNames(db, [...new Set(apps.map((a) => a.programId))]),
   ]);
+  const expirySettings = await loadExpirySettings(db, apps.map((a) => a.programId));
+  const liveExpiry = (programId: string, environmentId: string): CellExpiry | null => {
+    const live = certRows
+      .filter((c) => c.environmentId === environmentId && (c.status === "active" || c.status === "retiring"))
+      .sort((a, b) => b.notAfter.getTime() - a.notAfter.getTime())[0];
+    return live ? { certificateId: live.id, ...expiryOf({ notAfter: live.notAfter, now: input.now, settings: expirySettings.get(programId)! }) } : null;
+  };
   return apps.map((app) => ({
     ...app,
     programName: names.get(app.programId) ?? app.programId,
@@ -64,6 +75,7 @@ export async function loadAppGrid(db: Database, input: { viewer: SessionUser; no
           submissions: subRows.filter((s) => s.environmentId === e.id),
           now: input.now,
         }),
+        expiry: liveExpiry(app.programId, e.id),
       })),
   }));
 }
@@ -73,7 +85,7 @@ export async function loadAppGrid(db: Database, input: { viewer: SessionUser; no
  * An app the viewer may not see is "not found" (no hint that it exists); an environment of
  * another app yields nothing, since every query is keyed on both ids.
  */
-export async function loadEnvironmentDetail(db: Database, input: { viewer: SessionUser; appId: string; environmentId: string }) {
+export async function loadEnvironmentDetail(db: Database, input: { viewer: SessionUser; appId: string; environmentId: string; now?: Date }) {
   const app = await findDeveloperAppForUser(db, input.viewer, input.appId);
   if (!app) throw new AppError("NOT_FOUND", "No such developer app.");
   const { appId, environmentId } = input;
@@ -116,5 +128,9 @@ export async function loadEnvironmentDetail(db: Database, input: { viewer: Sessi
       .orderBy(desc(programs.version))
       .limit(1),
   ]);
-  return { certificates: certRows, submissions: subRows, program: programRows[0] ?? null };
+  // Issue 14: every leaf with its expiry state at `now`, under the program's thresholds.
+  const settings = (await loadExpirySettings(db, [app.programId])).get(app.programId)!;
+  const now = input.now ?? new Date();
+  const withExpiry = certRows.map((c) => ({ ...c, expiry: expiryOf({ notAfter: c.notAfter, now, settings }) }));
+  return { certificates: withExpiry, submissions: subRows, program: programRows[0] ?? null };
 }

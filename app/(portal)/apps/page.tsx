@@ -4,6 +4,7 @@ import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { loadAppGrid } from "@/lib/submissions/app-grid";
 import { Badge, EmptyState, PageHeader } from "@/app/_components/ui";
+import { ExpiryBadge } from "@/app/_components/expiry-badge";
 
 export const metadata: Metadata = { title: "Developer apps" };
 
@@ -37,6 +38,7 @@ export default async function AppsPage() {
                       </span>
                       {cell.production && !/production/i.test(cell.label) ? <span className="tag">Production</span> : null}
                       <Badge tone={cell.status.tone}>{cell.status.label}</Badge>
+                      {cell.expiry ? <ExpiryBadge expiry={cell.expiry} /> : null}
                     </Link>
                   </li>
                 ))}

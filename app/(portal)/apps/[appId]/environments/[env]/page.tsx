@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db";
 import { loadEnvironmentDetail } from "@/lib/submissions/app-grid";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { ScheduleSummary } from "./schedule/_components/schedule-summary";
 
 type Params = { appId: string; env: string };
@@ -38,6 +39,8 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
     now,
   });
   const leaves = detail.certificates.filter((c) => c.role === "leaf");
+  // Issue 14: the live leaf's expiry state, with a link to its page (and Renew there).
+  const live = leaves.filter((c) => c.status === "active" || c.status === "retiring").sort((a, b) => b.notAfter.getTime() - a.notAfter.getTime())[0];
 
   return (
     <>
@@ -64,6 +67,14 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
           <dd>
             <Badge tone={status.tone}>{status.label}</Badge>
           </dd>
+          {live ? (
+            <>
+              <dt>Expiry</dt>
+              <dd>
+                <ExpiryBadge expiry={live.expiry} /> <Link href={`/certificates/${live.id}`}>Certificate details and renewal</Link>
+              </dd>
+            </>
+          ) : null}
         </dl>
         {partnerOrganisationIds(await requireUser()).includes(app.organisationId) ? (
           <p>
@@ -88,17 +99,21 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
                   <th scope="col">Subject</th>
                   <th scope="col">Status</th>
                   <th scope="col">Valid</th>
+                  <th scope="col">Expiry</th>
                   <th scope="col">SHA-256 fingerprint</th>
                 </tr>
               </thead>
               <tbody>
                 {leaves.map((c) => (
                   <tr key={c.id}>
-                    <td className="mono">{c.subject}</td>
+                    <td className="mono">
+                      <Link href={`/certificates/${c.id}`}>{c.subject}</Link>
+                    </td>
                     <td>{c.status}</td>
                     <td>
                       {isoDay(c.notBefore)} → {isoDay(c.notAfter)}
                     </td>
+                    <td>{c.status === "pending" ? "—" : <ExpiryBadge expiry={c.expiry} />}</td>
                     <td className="mono">{c.fingerprintSha256}</td>
                   </tr>
                 ))}
