@@ -124,6 +124,13 @@ export async function createApiToken(
   db: Database,
   input: { user: SessionUser; name: string; meta?: RequestMeta },
 ): Promise<{ token: string; summary: ApiTokenSummary }> {
+  return auditTokenRefusal(db, { user: input.user, action: "api_token.create", meta: input.meta }, () => createToken(db, input));
+}
+
+async function createToken(
+  db: Database,
+  input: { user: SessionUser; name: string; meta?: RequestMeta },
+): Promise<{ token: string; summary: ApiTokenSummary }> {
   const parsed = nameSchema.safeParse(input.name);
   if (!parsed.success) throw new AppError("INVALID_INPUT", parsed.error.issues[0]!.message);
   const organisationId = tokenOrganisationFor(input.user);
@@ -172,6 +179,10 @@ export async function listApiTokens(db: Database, user: SessionUser): Promise<Ap
 
 /** Revokes one of the organisation's tokens; another organisation's token id is "not found". */
 export async function revokeApiToken(db: Database, input: { user: SessionUser; tokenId: string; now: Date; meta?: RequestMeta }): Promise<void> {
+  return auditTokenRefusal(db, { user: input.user, action: "api_token.revoke", targetId: input.tokenId, meta: input.meta }, () => revokeToken(db, input));
+}
+
+async function revokeToken(db: Database, input: { user: SessionUser; tokenId: string; now: Date; meta?: RequestMeta }): Promise<void> {
   const organisationId = tokenOrganisationFor(input.user);
   if (!z.uuid().safeParse(input.tokenId).success) throw new AppError("NOT_FOUND", "No such API token.");
   await db.transaction(async (tx) => {
@@ -195,4 +206,36 @@ export async function revokeApiToken(db: Database, input: { user: SessionUser; t
       details: { tokenPrefix: row.prefix },
     });
   });
+}
+
+/**
+ * Issue 10, item 7: a refused token creation or revocation (not a partner, bad name,
+ * another organisation's or an unknown token id) is an audit event, written outside the
+ * refused transaction. The token id is recorded as sent (bounded); never a token value.
+ */
+async function auditTokenRefusal<T>(
+  db: Database,
+  input: { user: SessionUser; action: string; targetId?: unknown; meta?: RequestMeta },
+  operation: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof AppError && ["FORBIDDEN", "NOT_FOUND", "INVALID_INPUT", "CONFLICT"].includes(error.code)) {
+      await recordAudit(db, {
+        actorUserId: input.user.id,
+        actorEmail: input.user.email,
+        role: input.user.roles.join(","),
+        organisationId: input.user.memberships[0]?.organisationId,
+        action: input.action,
+        targetType: "api_token",
+        targetId: typeof input.targetId === "string" ? input.targetId.slice(0, 64) : null,
+        outcome: "refused",
+        ip: input.meta?.ip,
+        userAgent: input.meta?.userAgent,
+        details: { code: error.code },
+      });
+    }
+    throw error;
+  }
 }

@@ -15,6 +15,7 @@ import { approvalsRequired, type Verdict } from "@/lib/policy";
 import type { UploadedFile } from "@/lib/intake";
 import type { Storage } from "@/lib/storage";
 import { actsFor, auditActor, type Actor } from "./actor";
+import { auditRefusals } from "./audit-refusal";
 import { checkUploadForTarget, partnerOf, resolveTarget, type UploadTarget } from "./check-upload-for-app";
 import { loadProgramForApp } from "./load-program";
 import { resolveRenewalLink } from "@/lib/expiry/renewal";
@@ -71,8 +72,12 @@ export function validateUpload(input: { files: UploadedFile[]; purpose?: string 
 
 /** Authorize: the app is visible to the actor (else NOT_FOUND) and the actor acts for its organisation (staff only look). */
 export async function authorizeUpload(db: Database, actor: Actor, ref: { appId: string; environmentKey: string }): Promise<UploadTarget> {
-  const found = await resolveTarget(db, actor, ref);
-  if (!actsFor(actor, found.app.organisationId)) throw new AppError("FORBIDDEN", "Only the partner organisation's members can upload certificates for this app.");
+  // Issue 10: an upload to another tenant's (or a made-up) app, or by staff, is audited as refused.
+  const found = await auditRefusals(db, actor, { action: "submission.create", targetType: "developer_app", targetId: ref.appId, codes: ["NOT_FOUND", "FORBIDDEN"] }, async () => {
+    const target = await resolveTarget(db, actor, ref);
+    if (!actsFor(actor, target.app.organisationId)) throw new AppError("FORBIDDEN", "Only the partner organisation's members can upload certificates for this app.");
+    return target;
+  });
   const [program, partner] = await Promise.all([loadProgramForApp(db, found.app.programId), partnerOf(db, found.app.organisationId)]);
   return { ...found, program, partner };
 }

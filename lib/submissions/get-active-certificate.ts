@@ -5,6 +5,7 @@ import { certificates } from "@/lib/db";
 import { AppError } from "@/lib/auth/app-error";
 import type { Actor } from "./actor";
 import { resolveTarget } from "./check-upload-for-app";
+import { auditRefusals } from "./audit-refusal";
 
 const columns = {
   id: certificates.id,
@@ -25,7 +26,13 @@ const columns = {
 };
 
 export async function getActiveCertificate(db: Database, input: { actor: Actor; appId: string; environmentKey: string }) {
-  const { app, environment } = await resolveTarget(db, input.actor, { appId: input.appId, environmentKey: input.environmentKey });
+  // Issue 10: another tenant's (or a made-up) app is a 404 and an audit event.
+  const { app, environment } = await auditRefusals(
+    db,
+    input.actor,
+    { action: "certificate.read", targetType: "developer_app", targetId: input.appId, codes: ["NOT_FOUND"], details: { environmentKey: input.environmentKey.slice(0, 64) } },
+    () => resolveTarget(db, input.actor, { appId: input.appId, environmentKey: input.environmentKey }),
+  );
   const [leaf] = await db
     .select(columns)
     .from(certificates)

@@ -10,6 +10,7 @@ import { auditEvents, certificates, findings, reviews, submissionFiles, users } 
 import type { Actor } from "./actor";
 import type { SubmissionDeps } from "./create-submission";
 import { loadSubmissionForActor } from "./load-submission";
+import { auditRefusals } from "./audit-refusal";
 import { safeDisplayName } from "./stored-files";
 
 /** The stages a submission goes through, in order, as the timeline draws them. */
@@ -91,7 +92,10 @@ export function stagesFor(status: SubmissionStatus): { stage: TimelineStage; sta
 
 export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { actor: Actor; submissionId: string }) {
   const { db } = deps;
-  const loaded = await loadSubmissionForActor(db, input.actor, input.submissionId);
+  // Issue 10: a read of another tenant's (or a made-up) id is a 404 and an audit event.
+  const loaded = await auditRefusals(db, input.actor, { action: "submission.read", targetType: "submission", targetId: input.submissionId, codes: ["NOT_FOUND"] }, () =>
+    loadSubmissionForActor(db, input.actor, input.submissionId),
+  );
   const s = loaded.submission;
   const [findingRows, fileRows, certRows, reviewRows, events] = await Promise.all([
     db.select().from(findings).where(eq(findings.submissionId, s.id)),

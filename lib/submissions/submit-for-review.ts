@@ -15,6 +15,7 @@ import type { SubmissionDeps } from "./create-submission";
 import { crossRecordChecks } from "./cross-record-checks";
 import { findProgram } from "./load-program";
 import { loadSubmissionForActor } from "./load-submission";
+import { auditRefusals } from "./audit-refusal";
 
 export type SubmitForReviewInput = {
   actor: Actor;
@@ -26,6 +27,11 @@ export type SubmitForReviewInput = {
 const idsSchema = z.array(z.uuid()).max(200);
 
 export async function submitForReview(deps: Pick<SubmissionDeps, "db" | "now">, input: SubmitForReviewInput): Promise<{ id: string; status: SubmissionStatus }> {
+  // Issue 10: a refused submission for review (another tenant's id, errors, wrong state) is audited too.
+  return auditRefusals(deps.db, input.actor, { action: "submission.submit", targetType: "submission", targetId: input.submissionId }, () => submit(deps, input));
+}
+
+async function submit(deps: Pick<SubmissionDeps, "db" | "now">, input: SubmitForReviewInput): Promise<{ id: string; status: SubmissionStatus }> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
   const ids = idsSchema.safeParse(input.acknowledgedFindingIds);

@@ -6,10 +6,16 @@ import { AppError } from "@/lib/auth/app-error";
 import { actsFor, auditActor, type Actor } from "./actor";
 import type { SubmissionDeps } from "./create-submission";
 import { loadSubmissionForActor } from "./load-submission";
+import { auditRefusals } from "./audit-refusal";
 
 const WITHDRAWABLE: readonly SubmissionStatus[] = ["draft", "in_review"];
 
 export async function withdrawSubmission(deps: Pick<SubmissionDeps, "db" | "now">, input: { actor: Actor; submissionId: string }): Promise<{ id: string; status: SubmissionStatus }> {
+  // Issue 10: a refused withdrawal (another tenant's id, wrong state) is audited too.
+  return auditRefusals(deps.db, input.actor, { action: "submission.withdraw", targetType: "submission", targetId: input.submissionId }, () => withdraw(deps, input));
+}
+
+async function withdraw(deps: Pick<SubmissionDeps, "db" | "now">, input: { actor: Actor; submissionId: string }): Promise<{ id: string; status: SubmissionStatus }> {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
   const loaded = await loadSubmissionForActor(db, input.actor, input.submissionId);
