@@ -13,6 +13,8 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 
 const dev = process.argv.includes("--dev");
+/** Serve the existing build even if sources are newer (tests that start extra portals beside a fresh build). */
+const noBuild = process.argv.includes("--no-build");
 // Before Next is imported: it reads NODE_ENV at load time.
 (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -67,6 +69,8 @@ function runBuild(): Promise<void> {
 }
 
 async function main() {
+  // Objects stored before this moment cannot belong to an upload of this process (issue 10).
+  const processStartedAt = new Date();
   const { ConfigError, loadConfig, ENV } = await import("../lib/config");
   if (!process.env[ENV.publicUrl] && (process.env[ENV.mode] ?? "local") === "local") {
     process.env[ENV.publicUrl] = `http://localhost:${port}`;
@@ -94,6 +98,11 @@ async function main() {
   process.env[ENV.authSecret] ??= secret;
   process.env.NEXTAUTH_URL ??= config.publicUrl;
 
+  // Issue 10: a crash (kill -9, power loss) in the middle of an upload can leave objects
+  // without readable metadata, which make s3rver answer 500; repaired before it starts.
+  const s3Dir = path.join(config.dataDir, "s3");
+  const repair = await embedded.repairEmbeddedS3({ directory: s3Dir, quarantineRoot: path.join(config.dataDir, "s3-quarantine"), now: new Date() });
+  log(embedded.describeS3Repair(repair, (p) => path.relative(cwd, p)));
   const s3 = await embedded.startEmbeddedS3(config);
   log(`embedded S3 on ${s3.endpoint} (data in ${path.relative(cwd, s3.directory)})`);
 
@@ -113,7 +122,9 @@ async function main() {
 
   if (!dev) {
     const stale = buildIsStale();
-    if (stale) {
+    if (stale && noBuild && stale !== "no build yet") {
+      log(`serving the existing build (--no-build) although ${stale}`);
+    } else if (stale) {
       log(`building the portal (${stale}); this takes a minute or two…`);
       await runBuild();
     }
@@ -124,7 +135,10 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  const { rejectMalformedRequest } = await import("../lib/http/raw-request");
   const server: Server = createServer((req, res) => {
+    // Issue 10: a path Next cannot percent-decode is the client's 400, not Next's bare 500.
+    if (rejectMalformedRequest(req, res)) return;
     // Issue 10: the client's address for sign-in throttling and the audit trail is the TCP
     // peer (lib/auth/client-ip, CERTDESK_TRUSTED_PROXY=none). Always overwritten, so a
     // client cannot send its own; X-Forwarded-For is never believed.
@@ -164,7 +178,9 @@ async function main() {
 
   // Local mode runs the activation job in-process every minute (on AWS a scheduled function does).
   const { startJobRunner } = await import("../lib/jobs/runner");
-  const jobs = startJobRunner({ intervalMs: 60_000 });
+  // Issue 10: the orphan clean-up runs here too; its first run removes what a crash left behind.
+  const { runLocal: cleanOrphansLocally } = await import("../lib/jobs/clean-orphaned-objects");
+  const jobs = startJobRunner({ intervalMs: 60_000, cleanOrphans: (now) => cleanOrphansLocally({ now, processStartedAt }) });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -6,4 +6,5 @@
 export { ensureLocalKey, readLocalKey, ensureAuthSecret, ensureDataDir, LOCAL_KEY_BYTES, DATA_DIR_MARKER } from "./keys";
 export { startEmbeddedS3, startS3Server, EMBEDDED_S3_CREDENTIALS, type EmbeddedS3 } from "./s3";
 export { resetLocalData } from "./reset";
+export { repairEmbeddedS3, describeS3Repair, type S3RepairReport } from "./repair-s3";
 export { EmbeddedError } from "./errors";

@@ -22,7 +22,7 @@ function octal(mode: number): string {
 }
 
 /** What Certdesk itself puts in the data dir; anything else means the folder is not ours. */
-export const KNOWN_ENTRIES: readonly string[] = [DATA_DIR_MARKER, "wrapping-key", AUTH_SECRET_FILE, "db", "s3", "outbox", "tmp", "ca"];
+export const KNOWN_ENTRIES: readonly string[] = [DATA_DIR_MARKER, "wrapping-key", AUTH_SECRET_FILE, "db", "s3", "s3-quarantine", "outbox", "tmp", "ca"];
 
 /**
  * Creates the data dir (0700) with its marker, or checks an existing one is private and

@@ -10,6 +10,7 @@ import { getStorage } from "@/lib/storage";
 import { activateEnablements, type ActivationDeps, type ActivationReport } from "./activate-enablements";
 import { runCaJobs } from "@/lib/ca/jobs";
 import { runExpiryJob } from "@/lib/expiry/run-expiry-job";
+import { recheckRevocation } from "./recheck-revocation";
 
 export type JobRunnerHandle = {
   /** Resolves when the run in progress (if any) has finished. */
@@ -25,6 +26,8 @@ export function startJobRunner(
     /** Injected for tests; default: the process-wide database and storage. */
     deps?: () => Promise<Omit<ActivationDeps, "now">>;
     log?: (line: string, error?: unknown) => void;
+    /** Issue 10: local mode's orphan clean-up, run on every tick after the other jobs (scripts/start.ts passes it). */
+    cleanOrphans?: (now: Date) => Promise<{ scanned: number; deleted: number; failed: number }>;
   } = {},
 ): JobRunnerHandle {
   const intervalMs = options.intervalMs ?? 60_000;
@@ -33,6 +36,8 @@ export function startJobRunner(
   const deps = options.deps ?? (async () => ({ db: await getDb(), storage: getStorage() }));
   let running: Promise<ActivationReport> | null = null;
   let stopped = false;
+  // Issue 15: the revocation re-check is daily here too (at start, then every 24 h).
+  let lastRecheck: Date | undefined;
 
   const runOnce = (): Promise<ActivationReport> => {
     running ??= (async () => {
@@ -44,6 +49,19 @@ export function startJobRunner(
         await runExpiryJob({ db: d.db, now: at }).catch((error: unknown) => log("jobs: expiry-reminders failed; retried next run", error));
         // Issue 12: pending issuances and due CRLs (a revocation reaches the CRL within a minute).
         await runCaJobs({ db: d.db, storage: d.storage, now: at }).catch((error: unknown) => log("jobs: CA issuance/CRL failed; retried next run", error));
+        if (!lastRecheck || at.getTime() - lastRecheck.getTime() >= 24 * 3_600_000) {
+          lastRecheck = at;
+          await recheckRevocation({ db: d.db, storage: d.storage, now: at, log }).then(
+            (r) => (r.revoked.length ? console.log(`jobs: recheck-revocation checked ${r.checked}; revoked by their CA: ${r.revoked.map((x) => `${x.subject} (${x.action})`).join(", ")}`) : undefined),
+            (error: unknown) => log("jobs: recheck-revocation failed; retried tomorrow", error),
+          );
+        }
+        if (options.cleanOrphans) {
+          await options.cleanOrphans(at).then(
+            (r) => (r.deleted || r.failed ? console.log(`jobs: clean-orphaned-objects removed ${r.deleted} of ${r.scanned} stored objects${r.failed ? `, ${r.failed} failed` : ""}`) : undefined),
+            (error: unknown) => log("jobs: clean-orphaned-objects failed; retried next run", error),
+          );
+        }
         return report;
       } finally {
         running = null;

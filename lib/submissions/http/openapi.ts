@@ -20,8 +20,20 @@ const pathParams = [
   { name: "env", in: "path", required: true, schema: { type: "string" }, description: "Environment key as the app's program names it: sandbox, stage, production…" },
 ];
 
+/** Issue 10: every token-authenticated call counts against the token and the client address (docs/api.md#rate-limits). */
+const rateLimited = {
+  ...problem("Over the rate limit of the token or of the client address; retry after `Retry-After` seconds (also `retryAfter` in the body)."),
+  headers: {
+    "Retry-After": { description: "Seconds until the current window ends.", schema: { type: "integer", minimum: 1 } },
+    "RateLimit-Limit": { description: "The limit that was exceeded, per window.", schema: { type: "integer" } },
+    "RateLimit-Remaining": { description: "Always 0 on a 429.", schema: { type: "integer" } },
+    "RateLimit-Reset": { description: "Seconds until the window ends.", schema: { type: "integer" } },
+  },
+};
+
 const commonErrors = {
   "401": problem("No token, or an unknown or revoked one."),
+  "429": rateLimited,
   "404": problem("No such record, or it belongs to another organisation (never 403: ids cannot be probed)."),
   "500": problem("Unexpected error; `errorId` identifies it for support."),
 };
@@ -141,7 +153,7 @@ export function openApiDocument(serverUrl: string) {
           operationId: "getActiveCertificate",
           summary: "The certificate active for an app's environment",
           parameters: pathParams,
-          responses: { "200": jsonBody("The active leaf and its chain.", ref("ActiveCertificate")), "404": problem("No such app or environment, or no active certificate."), "401": commonErrors["401"], "500": commonErrors["500"] },
+          responses: { "200": jsonBody("The active leaf and its chain.", ref("ActiveCertificate")), "404": problem("No such app or environment, or no active certificate."), "401": commonErrors["401"], "429": rateLimited, "500": commonErrors["500"] },
         },
       },
       // Issue 14: certificate metadata with expiry states (lib/expiry/certificates.ts).
@@ -171,7 +183,7 @@ export function openApiDocument(serverUrl: string) {
           summary: "iCalendar feed of your live certificates' expiry dates and renewal deadlines",
           description: "Authenticate with `Authorization: Bearer …`, or with `?token=…` for calendar applications that cannot send headers (create a token for the calendar alone and revoke it when unused).",
           parameters: [{ name: "token", in: "query", required: false, schema: { type: "string" }, description: "API token, when no Authorization header can be sent." }],
-          responses: { "200": { description: "RFC 5545 calendar.", content: { "text/calendar": { schema: { type: "string" } } } }, "401": commonErrors["401"], "500": commonErrors["500"] },
+          responses: { "200": { description: "RFC 5545 calendar.", content: { "text/calendar": { schema: { type: "string" } } } }, "401": commonErrors["401"], "429": rateLimited, "500": commonErrors["500"] },
         },
       },
     },
