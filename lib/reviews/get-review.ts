@@ -23,6 +23,8 @@ import type { SessionUser } from "@/lib/auth/access";
 import { ageBadge, businessDaysBetween, type AgeBadge } from "./business-days";
 import { reviewTargets } from "./programs";
 import { currentState, decisionSummary } from "./decide";
+import { loadExpirySettings } from "@/lib/expiry/records";
+import { expiryOf } from "@/lib/expiry/state";
 import { assertCanReadReviews, assertIndependent, assertReviewer } from "./reviewer";
 import { latestRevocationCheck } from "@/lib/revocation/records";
 
@@ -150,7 +152,14 @@ export async function getReview(db: Database, input: { viewer: SessionUser; subm
     .orderBy(desc(certificates.activatedAt))
     .limit(1);
   const proposedLeaf = chain.find((c) => c.role === "leaf");
-  const comparison = activeLeaf && proposedLeaf ? { active: activeLeaf, rows: compareLeaves(activeLeaf, proposedLeaf) } : activeLeaf ? { active: activeLeaf, rows: [] } : null;
+  // Issue 14: the certificate in service with its expiry state (word + days left), and whether this submission renews it explicitly.
+  const activeExpiry = activeLeaf
+    ? expiryOf({ notAfter: activeLeaf.notAfter, now: new Date(), settings: (await loadExpirySettings(db, [sub.programId])).get(sub.programId)! })
+    : null;
+  const comparison =
+    activeLeaf && activeExpiry
+      ? { active: activeLeaf, rows: proposedLeaf ? compareLeaves(activeLeaf, proposedLeaf) : [], activeExpiry, renews: sub.replacesCertificateId === activeLeaf.id }
+      : null;
 
   const reviewList = await db
     .select({ id: reviews.id, decision: reviews.decision, comment: reviews.comment, createdAt: reviews.createdAt, reviewerId: reviews.reviewerId, reviewerName: users.name })

@@ -8,6 +8,7 @@ import { isAppError } from "@/lib/auth/app-error";
 import { getReview } from "@/lib/reviews/get-review";
 import { describeRevocation } from "@/lib/revocation/records";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { AcknowledgeForm, DecisionForm } from "../_components/decision-forms";
 import { ageLabel, DECISION_LABELS, statusLabel } from "../_components/labels";
 import styles from "../reviews.module.css";
@@ -211,6 +212,11 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
         {!view.comparison ? (
           <p>No certificate is active for this app and environment yet: this would be the first.</p>
         ) : (
+          <>
+          <p>
+            In service: <Link href={`/certificates/${view.comparison.active.id}`}>{view.comparison.active.subject}</Link>, <ExpiryBadge expiry={view.comparison.activeExpiry} />
+            {view.comparison.renews ? " — this submission renews it (linked)." : "."}
+          </p>
           <TableRegion label="Comparison with the active certificate">
             <table>
               <thead>
@@ -233,6 +239,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
               </tbody>
             </table>
           </TableRegion>
+          </>
         )}
       </section>
 
