@@ -68,7 +68,7 @@ describe("production stage", () => {
     });
 
     it("has a key policy on that key naming only the portal's and the jobs' roles for use", () => {
-      const policyResource = only(resources, "aws.kms.KeyPolicy");
+      const policyResource = only(resources, "aws.kms.KeyPolicy", "FilesKeyPolicy");
       expect(policyResource.args.keyId).toBe(token("FilesKey.id"));
       const policy = JSON.parse(policyResource.args.policy) as { Statement: { Effect: string; Principal: { AWS: unknown }; Action: string[] }[] };
       const allows = policy.Statement.filter((s) => s.Effect === "Allow");
@@ -76,7 +76,7 @@ describe("production stage", () => {
         const principals = asList(statement.Principal.AWS);
         expect(principals).not.toContain("*");
         const grantsUse = statement.Action.some((pattern) => KEY_USE.some((action) => covers(pattern, action)));
-        if (grantsUse) expect(new Set(principals)).toEqual(new Set([PORTAL_ROLE, JOBS_ROLE]));
+        if (grantsUse) expect(new Set(principals)).toEqual(new Set([PORTAL_ROLE, JOBS_ROLE, token("Issuer.role.arn")]));
       }
       const users = allows.filter((s) => s.Action.some((p) => covers(p, "kms:Decrypt")));
       expect(users).toHaveLength(1);
@@ -84,7 +84,7 @@ describe("production stage", () => {
     });
 
     it("lets the account root administer the key but not encrypt or decrypt with it", () => {
-      const policy = JSON.parse(only(resources, "aws.kms.KeyPolicy").args.policy) as {
+      const policy = JSON.parse(only(resources, "aws.kms.KeyPolicy", "FilesKeyPolicy").args.policy) as {
         Statement: { Principal: { AWS: unknown }; Action: string[] }[];
       };
       const root = `arn:${token("getPartitionOutput.partition")}:iam::${token("getCallerIdentityOutput.accountId")}:root`;
@@ -283,7 +283,8 @@ describe("production stage", () => {
     it("has one schedule per job in lib/jobs, each invoking the jobs function with its name", () => {
       const jobs = only(resources, "sst.aws.Function", "Jobs");
       expect(jobs.args.handler).toBe("lib/jobs/lambda.handler");
-      const crons = resources.filter((r) => r.type === "sst.aws.Cron");
+      // IssuerTick (infra/ca.ts) invokes the issuer function, not the jobs function.
+      const crons = resources.filter((r) => r.type === "sst.aws.Cron" && r.name !== "IssuerTick");
       expect(crons.map((c) => c.args.event.job).sort()).toEqual([...JOB_NAMES].sort());
       for (const cron of crons) {
         expect(cron.args.function).toBe(token("Jobs.arn"));
@@ -331,11 +332,11 @@ describe("a non-production stage", () => {
     const cluster: Record<string, unknown> = applyTransform(only(resources, "sst.aws.Aurora").args.transform?.cluster, {});
     expect(cluster).toMatchObject({ deletionProtection: false, skipFinalSnapshot: true, backupRetentionPeriod: 1 });
     expect(cluster.finalSnapshotIdentifier).toBeUndefined();
-    expect(only(resources, "aws.kms.Key").args.deletionWindowInDays).toBe(7);
+    expect(only(resources, "aws.kms.Key", "FilesKey").args.deletionWindowInDays).toBe(7);
   });
 
   it("keeps the same security settings as production", () => {
-    expect(only(resources, "aws.kms.Key").args.enableKeyRotation).toBe(true);
+    expect(only(resources, "aws.kms.Key", "FilesKey").args.enableKeyRotation).toBe(true);
     expect(only(resources, "sst.aws.Bucket").args.versioning).toBe(true);
     expect(only(resources, "aws.s3.BucketServerSideEncryptionConfiguration").args.rules[0].bucketKeyEnabled).toBe(true);
     const rules = only(resources, "aws.s3.BucketLifecycleConfiguration").args.rules as Record<string, unknown>[];

@@ -52,8 +52,10 @@ async function run(form: FormData, act: (c: Awaited<ReturnType<typeof context>>,
 
 export async function approveAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
   return run(form, async ({ db, reviewer, meta }, input) => {
-    const ca = caDeps(getConfig(), { db, storage: getStorage() });
-    const result = await approveSubmission({ db, issue: (id) => issueForSubmission(ca, id) }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment });
+    // Locally the portal signs at once; on AWS only the issuer function may sign (infra/ca.ts), within a minute.
+    const config = getConfig();
+    const issue = config.mode === "local" ? (id: string) => issueForSubmission(caDeps(config, { db, storage: getStorage() }), id) : undefined;
+    const result = await approveSubmission({ db, issue }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment });
     return result.status === "approved"
       ? "Approved. The partner has been notified."
       : `Your approval is recorded (${result.approvals} of ${result.approvalsRequired}); a different reviewer must approve too.`;
