@@ -78,6 +78,15 @@ export type ReplacedCertificate = { id: string; submissionId: string; subject: s
 
 /** The leaf in service for the same app and environment that the new certificate will replace. */
 export async function findReplacedCertificate(db: Database, s: Pick<Schedulable, "appId" | "environmentId" | "submissionId">): Promise<ReplacedCertificate | null> {
+  // Issue 14: a renewal names the certificate it replaces (submissions.replaces_certificate_id);
+  // when that one is still in service it is the one the overlap and the expiry margin are about.
+  const [linked] = await db
+    .select({ id: certificates.id, submissionId: certificates.submissionId, subject: certificates.subject, notAfter: certificates.notAfter })
+    .from(submissions)
+    .innerJoin(certificates, eq(certificates.id, submissions.replacesCertificateId))
+    .where(and(eq(submissions.id, s.submissionId), eq(certificates.appId, s.appId), eq(certificates.environmentId, s.environmentId), eq(certificates.status, "active")))
+    .limit(1);
+  if (linked) return linked;
   const [row] = await db
     .select({ id: certificates.id, submissionId: certificates.submissionId, subject: certificates.subject, notAfter: certificates.notAfter })
     .from(certificates)
