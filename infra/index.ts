@@ -12,6 +12,7 @@ import { createDatabase } from "./database";
 import { createEmail, createEmailLink } from "./email";
 import { runtimeEnvironment } from "./environment";
 import { createJobs } from "./jobs";
+import { createActivationTick, createPartnerGateways, readGatewaySettings } from "./gateway";
 import { createCaKeys, createIssuer } from "./ca";
 import { createFilesKey, restrictKeyUse } from "./kms";
 import { createMigrator } from "./migrations";
@@ -49,9 +50,13 @@ export async function deploy(env: Record<string, string | undefined> = process.e
   const { invocation } = createMigrator({ vpc, link: [database], environment });
   const site = createPortal({ settings, vpc, link, environment, after: [invocation] });
   const jobs = createJobs({ vpc, link, environment });
+  // Issue 13: the partner-facing gateways (mTLS on the published trust stores + authorizer)
+  // and the per-minute activation tick.
+  const gateways = createPartnerGateways({ settings: readGatewaySettings(env), bucket, key, jobs });
+  createActivationTick({ bucket, jobs });
   // Issue 12: the CA keys and the issuer, the only role that may sign with them (it also reads CSRs and stores issued chains).
   const issuer = createIssuer({ vpc, link, environment, keys: createCaKeys({ production }) });
-  restrictKeyUse({ key, users: [portalRoleArn(site), jobs.fn.nodes.role.arn, issuer.fn.nodes.role.arn] });
+  restrictKeyUse({ key, users: [portalRoleArn(site), jobs.fn.nodes.role.arn, issuer.fn.nodes.role.arn, ...gateways.map((g) => g.authorizerFn.nodes.role.arn)] });
 
   return {
     url: settings.publicUrl,

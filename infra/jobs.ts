@@ -13,13 +13,13 @@ import { BUNDLE_EXTERNALS } from "./environment";
  * When each job runs (EventBridge expressions, UTC). Keyed by `JobName`, so adding a job
  * to lib/jobs without a schedule does not compile.
  *
- * Activation runs every 15 minutes, not every minute: each run wakes the paused database,
- * which then stays up `pauseAfter` (5 min). Every minute would keep Aurora awake around the
- * clock (~$44/month at 0.5 ACU); every 15 minutes keeps it up about a third of the time.
- * Windows should therefore start on a quarter hour (docs/deploy.md).
+ * Activation is started on time by the per-minute `ActivationTick` (infra/gateway.ts), which
+ * reads S3 due markers and wakes the database only when a window, an overlap's end or an
+ * expiry is due (issue 13). Its cron here is a daily backstop, at the same minute as the
+ * expiry reminders so the database wakes once for both (docs/deploy.md).
  */
 export const JOB_SCHEDULES: Record<JobName, `cron(${string})` | `rate(${string})`> = {
-  "activate-enablements": "cron(0/15 * * * ? *)",
+  "activate-enablements": "cron(0 7 * * ? *)",
   "clean-orphaned-objects": "cron(30 3 * * ? *)",
   // Daily (issue 14): reminders, expiry notices and the support and reviewer digests, at the
   // start of the working day in Europe; a quarter hour, so the database wakes once for both.

@@ -291,7 +291,8 @@ describe("production stage", () => {
         expect(cron.args.schedule).toMatch(/^(cron|rate)\(.+\)$/);
       }
       const activation = crons.find((c) => c.args.event.job === "activate-enablements")!;
-      expect(activation.args.schedule).toBe("cron(0/15 * * * ? *)");
+      // Issue 13: on time through the per-minute ActivationTick; this is the daily backstop.
+      expect(activation.args.schedule).toBe("cron(0 7 * * ? *)");
     });
 
     it("runs the jobs with the portal's links and environment, in the VPC", () => {

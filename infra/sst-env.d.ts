@@ -50,8 +50,21 @@ declare const sst: {
 declare const aws: {
   readonly getCallerIdentityOutput: (args?: object) => any;
   readonly getPartitionOutput: (args?: object) => any;
+  readonly getRegionOutput: (args?: object) => any;
   readonly kms: { readonly Key: SstComponent; readonly KeyPolicy: SstComponent; readonly Alias: SstComponent };
-  readonly lambda: { readonly Invocation: SstComponent };
+  readonly lambda: { readonly Invocation: SstComponent; readonly Permission: SstComponent };
+  // Issue 13: the partner-facing gateway (infra/gateway.ts).
+  readonly apigatewayv2: {
+    readonly Api: SstComponent;
+    readonly ApiMapping: SstComponent;
+    readonly Authorizer: SstComponent;
+    readonly DomainName: SstComponent;
+    readonly Integration: SstComponent;
+    readonly Route: SstComponent;
+    readonly Stage: SstComponent;
+  };
+  readonly cloudwatch: { readonly EventRule: SstComponent; readonly EventTarget: SstComponent };
+  readonly iam: { readonly RolePolicy: SstComponent };
   readonly s3: {
     readonly BucketServerSideEncryptionConfiguration: SstComponent;
     readonly BucketLifecycleConfiguration: SstComponent;

@@ -10,7 +10,8 @@
  */
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { DUE_PREFIX, dueAt } from "./activation-due";
+import { DUE_PREFIX, dueAt } from "./due-keys";
+import { TICK_ENV } from "./env";
 
 /** How far ahead of a due instant the job is started once to wake the database. */
 export const WARM_UP_MS = 90_000;
@@ -44,7 +45,7 @@ export function lambdaJobInvoker(lambda: LambdaClient, functionName: string): ()
   };
 }
 
-export const TICK_ENV = { bucket: "CERTDESK_S3_BUCKET", jobsFunction: "CERTDESK_JOBS_FUNCTION" } as const;
+export { TICK_ENV };
 
 let tick: (() => Promise<TickResult>) | undefined;
 

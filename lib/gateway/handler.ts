@@ -14,7 +14,9 @@ import type { ClientsJson, CurrentPointer } from "@/lib/scheduling/publish-trust
 import { authorizerResponse, clientCertFromEvent, decideAccess, denialLogLine, type AuthorizerResponse, type GatewayScope } from "./authorize";
 import { createClientsCache, truststoreKeys, type ClientsCache, type TruststoreSource } from "./clients-cache";
 
-export const GATEWAY_ENV = { program: "CERTDESK_GATEWAY_PROGRAM", environment: "CERTDESK_GATEWAY_ENVIRONMENT", bucket: "CERTDESK_S3_BUCKET" } as const;
+import { GATEWAY_ENV } from "./env";
+
+export { GATEWAY_ENV };
 
 export function createAuthorizerHandler(options: { scope: GatewayScope; cache: ClientsCache; now?: () => Date; log?: (line: string) => void }): (event: unknown) => Promise<AuthorizerResponse> {
   const now = options.now ?? (() => new Date());
