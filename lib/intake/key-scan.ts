@@ -182,7 +182,10 @@ export function findKeyInBinary(b: Uint8Array): KeyHit {
     else if (x === 0x02) hit = integerRunAt(b, p);
     else if (x === 0x04) hit = ecTailAt(b, p);
     else if (x === 0x6f && startsWithBytes(b, p, OPENSSH)) hit = "an OpenSSH private key";
-    else if (x === 0x1e && startsWithBytes(b, p, PVK)) hit = "a Microsoft PVK private key";
+    // PVK header: magic, reserved 0, key type 1 (exchange) or 2 (signature), encrypted flag 0 or 1.
+    else if (x === 0x1e && startsWithBytes(b, p, PVK) && startsWithBytes(b, p + 4, [0, 0, 0, 0]) && (b[p + 8] === 1 || b[p + 8] === 2) && b[p + 12]! <= 1) {
+      hit = "a Microsoft PVK private key";
+    }
     // PRIVATEKEYBLOB (CryptoAPI): bType 7, bVersion 2, reserved 0, algorithm, then "RSA2"/"DSS2".
     else if (x === 0x07 && b[p + 1] === 0x02 && b[p + 2] === 0 && b[p + 3] === 0 && (startsWithBytes(b, p + 8, RSA2) || startsWithBytes(b, p + 8, DSS2))) {
       hit = "a Microsoft private key blob";
