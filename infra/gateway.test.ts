@@ -107,3 +107,11 @@ describe("gateway deploy settings", () => {
     expect(() => readGatewaySettings({ CERTDESK_DEPLOY_GATEWAYS: "ca-chain=api.example.com" })).toThrow(/"ca-chain=api.example.com" is not program\/environment=host[\s\S]*CERTDESK_DEPLOY_GATEWAY_CERT_ARN/);
   });
 });
+
+describe("SST version", () => {
+  it("pins sst exactly and builds the portal with an explicit OpenNext version", async () => {
+    const pkg = (await import("../package.json", { with: { type: "json" } })).default as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies.sst).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(only(resources, "sst.aws.Nextjs", "Web").args.openNextVersion).toBe("4.1.16");
+  });
+});

@@ -7,6 +7,9 @@
 import { MIGRATIONS_FOLDER } from "./migrations";
 import type { DeploySettings } from "./settings";
 
+/** The OpenNext (@opennextjs/aws) version that builds the portal (docs/deploy.md, "SST version"). */
+export const OPEN_NEXT_VERSION = "4.1.16";
+
 export function createPortal(options: {
   settings: DeploySettings;
   vpc: unknown;
@@ -20,6 +23,9 @@ export function createPortal(options: {
     "Web",
     {
       path: ".",
+      // Explicit, not SST's default: the OpenNext release that supports Next.js 16.4
+      // (@opennextjs/aws 4.1.16: peer next ">=15.5.29 <16 || >=16.4.5"). Bump it with Next.
+      openNextVersion: OPEN_NEXT_VERSION,
       vpc: options.vpc,
       link: options.link,
       environment: options.environment,
