@@ -90,11 +90,41 @@ const PKCS5 = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05];
 const PKCS12_PBE = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x01];
 const PKCS7 = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
 
+/**
+ * The first half of a key whose end is missing (cut short, or split over two files): a SEQUENCE
+ * that runs past the data and starts like PKCS#1 (version, a modulus of 64+ bytes, the exponent)
+ * or PKCS#8 (version, algorithm, the OCTET STRING holding the key).
+ */
+function keyStartAt(b: Uint8Array, p: number): KeyHit {
+  const first = b[p + 1]!;
+  const n = first & 0x80 ? first & 0x7f : 0;
+  if (n > 3 || p + 2 + n > b.length) return undefined;
+  let declared = first & 0x80 ? 0 : first;
+  for (let i = 0; i < n; i++) declared = declared * 256 + b[p + 2 + i]!;
+  const cs = p + 2 + n;
+  if (n === 0 && first & 0x80) return undefined;
+  if (cs + declared <= b.length || declared > 64 * 1024) return undefined;
+  const v = hdr(b, cs, b.length);
+  if (!isInt(v) || len(v) !== 1 || b[v.cs]! > 1) return undefined;
+  const second = hdr(b, v.end, b.length);
+  if (isInt(second) && len(second) >= 64) {
+    const e = hdr(b, second.end, b.length);
+    if (isInt(e) && len(e) <= 8) return "the start of an RSA private key (PKCS#1), cut short";
+  }
+  if (algorithmOid(b, second) && second) {
+    const octet = b[second.end];
+    const octetLen = b[second.end + 1];
+    if (octet === 0x04 && octetLen !== undefined && (octetLen >= 16 || octetLen >= 0x81)) return "the start of a PKCS#8 private key, cut short";
+  }
+  return undefined;
+}
+
 /** A complete private-key structure starting at `p` (b[p] === 0x30), judged strictly. */
 function keyAt(b: Uint8Array, p: number): KeyHit {
   if (b[p + 1] === 0x80) return undefined;
   const top = hdr(b, p, b.length);
-  if (!top || top.end - p < MIN_DECODED) return undefined;
+  if (!top) return keyStartAt(b, p);
+  if (top.end - p < MIN_DECODED) return undefined;
   const c = kids(b, top);
   if (!c || c.length < 2) return undefined;
   const v = small(b, c[0]);

@@ -167,6 +167,9 @@ export function keyCorpus(): KeyCase[] {
   add("rsa.second-half-no-armour.txt", keys.rsa, `${half}\n`);
   const lines8 = body(rsaPem);
   add("rsa.pkcs8-second-half.txt", keys.rsa, `notes from the old server:\n${lines8.slice(Math.floor(lines8.length / 2)).join("\n")}\n`);
+  // First halves (the rest in another file, or lost): hex of PKCS#1, base64url of PKCS#8.
+  add("rsa.pkcs1-first-half.hex", keys.rsa, hex(rsaP1.subarray(0, 600)));
+  add("rsa.pkcs8-first-half.b64url", keys.rsa, b64url(rsaDer.subarray(0, 500)));
   add("ed25519.pem-crlf-indented.txt", keys.ed25519, pkcs8Pem(keys.ed25519).split("\n").map((l) => `      ${l}`).join("\r\n"));
 
   // Nested text encodings: JSON with escaped PEM, JSON with base64 DER, a Kubernetes secret (base64 of PEM), .env with base64url.
