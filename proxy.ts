@@ -10,7 +10,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * identity itself through lib/auth/session.ts, because server actions are public
  * HTTP endpoints that a proxy matcher can miss.
  */
-export function proxy(request: NextRequest) {
+export function proxy(request: NextRequest): NextResponse | Promise<NextResponse> {
   // Issue 10: a state-changing request (server action, form post, upload) from another
   // origin is refused here with 403 — Next's own server-action check compares Origin with
   // (X-Forwarded-)Host and answers a foreign one with a 500. Compared with the CONFIGURED
@@ -24,6 +24,26 @@ export function proxy(request: NextRequest) {
       headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
     });
   }
+  // Issue 10: a page POST whose multipart body cannot be parsed (no boundary, cut short)
+  // would make Next's server-action decoder answer 500; it is the client's 400. The upload
+  // route parses (and answers) its own bodies, so its large files are not read twice.
+  if (request.method === "POST" && isMultipart(request) && !request.nextUrl.pathname.endsWith("/submissions/upload")) {
+    return request
+      .clone()
+      .formData()
+      .then(
+        () => secured(request),
+        () =>
+          new NextResponse("Bad request: the form data could not be read. Reload the page and try again.", {
+            status: 400,
+            headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+          }),
+      );
+  }
+  return secured(request);
+}
+
+function secured(request: NextRequest): NextResponse {
   const nonce = btoa(crypto.randomUUID());
   const dev = process.env.NODE_ENV === "development";
   const csp = [
@@ -58,6 +78,10 @@ export function proxy(request: NextRequest) {
   // HSTS over plain http is ignored by browsers and would only confuse a local setup.
   if (https) response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   return response;
+}
+
+function isMultipart(request: NextRequest): boolean {
+  return (request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
 }
 
 export const config = {

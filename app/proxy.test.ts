@@ -7,9 +7,9 @@ function cspOf(response: Response): string {
 }
 
 describe("proxy.ts security headers", () => {
-  it("sets a fresh script nonce per request, no inline script, and forbids framing", () => {
-    const a = cspOf(proxy(new NextRequest("http://localhost:3000/apps")));
-    const b = cspOf(proxy(new NextRequest("http://localhost:3000/apps")));
+  it("sets a fresh script nonce per request, no inline script, and forbids framing", async () => {
+    const a = cspOf(await proxy(new NextRequest("http://localhost:3000/apps")));
+    const b = cspOf(await proxy(new NextRequest("http://localhost:3000/apps")));
     const nonce = (csp: string) => /'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce(a)).toBeTruthy();
     expect(nonce(a)).not.toBe(nonce(b));
@@ -19,9 +19,27 @@ describe("proxy.ts security headers", () => {
     expect(a).not.toMatch(/script-src [^;]*'unsafe-inline'/);
   });
 
-  it("sends HSTS only over https", () => {
-    expect(proxy(new NextRequest("https://certdesk.example-bank.com/apps")).headers.get("strict-transport-security")).toContain("max-age=");
-    expect(proxy(new NextRequest("http://localhost:3000/apps")).headers.get("strict-transport-security")).toBeNull();
+  it("sends HSTS only over https", async () => {
+    expect((await proxy(new NextRequest("https://certdesk.example-bank.com/apps"))).headers.get("strict-transport-security")).toContain("max-age=");
+    expect((await proxy(new NextRequest("http://localhost:3000/apps"))).headers.get("strict-transport-security")).toBeNull();
+  });
+});
+
+// Issue 10: Next's server-action decoder answers an unreadable multipart body with 500.
+describe("proxy.ts unreadable form posts", () => {
+  const post = (contentType: string, body: string, path = "/tokens") =>
+    new NextRequest(`http://localhost:3000${path}`, { method: "POST", headers: { "content-type": contentType }, body });
+
+  it("answers 400 for a multipart body without a boundary or cut short", async () => {
+    expect((await proxy(post("multipart/form-data", "garbage"))).status).toBe(400);
+    expect((await proxy(post("multipart/form-data; boundary=xyz", '--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xy'))).status).toBe(400);
+  });
+
+  it("lets a well-formed form and the upload route's own bodies through", async () => {
+    const ok = await proxy(post("multipart/form-data; boundary=xyz", '--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xyz--\r\n'));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect((await proxy(post("multipart/form-data", "garbage", "/apps/x/environments/y/submissions/upload"))).status).toBe(200);
   });
 });
 

@@ -61,4 +61,14 @@ describe("organisation API tokens", () => {
     expect(bearerTokenFrom(`Bearer certdesk_${"a".repeat(600)}`)).toBeNull();
     expect(bearerTokenFrom("bearer  certdesk_abc ")).toBe("certdesk_abc");
   });
+
+  // Issue 10: a NUL in the name reached PostgreSQL and failed the insert (an unexpected error, a 500).
+  it("refuses a token name with a NUL, control or bidi character as invalid input", async () => {
+    const acme = await user("partner@acme.test");
+    for (const name of ["ci\u0000", "ci\u0007bell", "\u202Eevil"]) {
+      const error = await createApiToken(t.current.db, { user: acme, name }).catch((e: unknown) => e);
+      expect(error, JSON.stringify(name)).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("INVALID_INPUT");
+    }
+  });
 });

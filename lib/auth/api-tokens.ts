@@ -112,7 +112,13 @@ export function tokenOrganisationFor(user: SessionUser): string {
   return orgId;
 }
 
-const nameSchema = z.string().trim().min(1, "Give the token a name.").max(80, "Keep the name under 80 characters.");
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "Give the token a name.")
+  .max(80, "Keep the name under 80 characters.")
+  // Issue 10: a NUL made PostgreSQL fail the insert (a 500); control and bidi characters also spoof the list.
+  .regex(/^[^\p{Cc}\p{Cf}]*$/u, "Use letters, digits, spaces and punctuation only (no control characters).");
 
 type RequestMeta = { ip?: string | null; userAgent?: string | null };
 

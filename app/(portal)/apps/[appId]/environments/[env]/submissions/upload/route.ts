@@ -10,6 +10,8 @@ import { getStorage } from "@/lib/storage";
 import { requireApiUser } from "@/lib/auth/session";
 import { isOwnOrigin } from "@/lib/auth/origin";
 import { getConfig } from "@/lib/config";
+import { apiSegments } from "@/lib/http/route-params";
+import { enforceRateLimit } from "@/lib/rate-limit/http";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { toVerdictJson } from "@/lib/policy/verdict-json";
@@ -33,7 +35,9 @@ export async function POST(request: Request, context: { params: Promise<Params> 
   return withProblems(request, async () => {
     if (!sameOrigin(request)) throw new HttpProblem(403, "forbidden", "Uploads must come from the Certdesk portal's own pages.");
     const user = await requireApiUser();
-    const { appId, env } = await context.params;
+    // Issue 10: uploads count against the signed-in user and the client address, like API calls.
+    await enforceRateLimit(await getDb(), { user: user.id, ip: clientIpFrom(request.headers) });
+    const { appId, env } = apiSegments(await context.params, { appId: "uuid", env: "environment-key" });
     const upload = await readUpload(request, { textFields: ["purpose", "replaces"] });
     const h = await headers();
     const result = await createSubmission(
@@ -41,7 +45,7 @@ export async function POST(request: Request, context: { params: Promise<Params> 
       {
         actor: { kind: "user", user, meta: { ip: clientIpFrom(h), userAgent: userAgentFrom(h) } },
         appId,
-        environmentKey: decodeURIComponent(env),
+        environmentKey: env,
         purpose: upload.fields.get("purpose"),
         // Issue 14: "Renew" names the certificate this upload renews.
         replacesCertificateId: upload.fields.get("replaces"),
