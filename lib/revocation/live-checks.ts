@@ -6,7 +6,7 @@
  *
  * The portal and the partner API run it always; the CLI only with `--fetch`.
  */
-import { classifyBytes } from "../intake/classify";
+import { intake } from "../intake";
 import type { IntakeItem } from "../intake/types";
 import { type FetchedIntermediate, chaseAia } from "../pki-fetch/aia";
 import type { ResponseCache } from "../pki-fetch/cache";
@@ -53,7 +53,11 @@ export async function prepareLiveChecks(opts: {
 }): Promise<LiveChecks> {
   const certs: Uint8Array[] = [];
   for (const i of opts.items ?? []) if (i.kind === "certificate") certs.push(i.der);
-  for (const f of opts.files ?? []) for (const i of classifyBytes(f.bytes, { file: f.name }).items) if (i.kind === "certificate") certs.push(i.der);
+  if (opts.files?.length) {
+    // The same reading as the engine's (archives included); an upload intake refuses is not fetched for.
+    const read = await intake([...opts.files]);
+    if (!read.refused) for (const i of read.items) if (i.kind === "certificate") certs.push(i.der);
+  }
   const checker = createRevocationChecker({ fetch: opts.fetch, ...(opts.cache ? { cache: opts.cache } : {}), now: opts.now, ...(opts.crypto ? { crypto: opts.crypto } : {}) });
   const out: LiveChecks = { checker, fetchedIntermediates: [], aiaMisses: [] };
   if (opts.program.rules.submission.chain === "refused" || certs.length === 0) return out;

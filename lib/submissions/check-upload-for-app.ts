@@ -15,6 +15,10 @@ import { AppError } from "@/lib/auth/app-error";
 import type { UploadedFile } from "@/lib/intake";
 import { actorAsUser, type Actor } from "./actor";
 import { crossRecordChecks } from "./cross-record-checks";
+import { getConfig } from "@/lib/config";
+import { dbResponseCache } from "@/lib/pki-fetch/cache";
+import { pkiFetcher, prepareLiveChecks } from "@/lib/revocation/live-checks";
+import type { Fetcher, RevocationCheck } from "@/lib/revocation/status-checker";
 import type { Purpose } from "./limits";
 
 export type UploadTarget = {
@@ -85,7 +89,21 @@ export type CheckedUpload = {
   /** Intake's items, by the positions the verdict's chain refers to (DER, never re-encoded). */
   items: IntakeItem[];
   subject: UploadSubject;
+  /** Issue 15: the live revocation check of the leaf, when one was made (recorded with the submission). */
+  revocation?: RevocationCheck;
 };
+
+/**
+ * Issue 15: the portal and the API always go online before the engine runs: missing
+ * intermediates from AIA caIssuers, revocation through OCSP or the CRL (lib/pki-fetch's
+ * SSRF-safe fetcher, CERTDESK_FETCH_ALLOW_HOSTS, the shared Postgres cache). Tests inject `fetch`.
+ */
+export type LiveOption = { fetch?: Fetcher } | false;
+
+export function liveFetcher(live: LiveOption | undefined): Fetcher | undefined {
+  if (live === false) return undefined;
+  return live?.fetch ?? pkiFetcher({ allowHosts: getConfig().fetch.allowHosts });
+}
 
 /**
  * Runs the engine on an upload for a resolved target at `now`, then the cross-record
@@ -93,11 +111,13 @@ export type CheckedUpload = {
  */
 export async function checkUploadForTarget(
   db: Database,
-  input: { target: UploadTarget; files: UploadedFile[]; purpose: Purpose; now: Date },
+  input: { target: UploadTarget; files: UploadedFile[]; purpose: Purpose; now: Date; live?: LiveOption },
 ): Promise<CheckedUpload> {
   const { target } = input;
   // Intake once here, so the DER of each chain position is at hand for storage.
   const intakeResult = await intake(input.files);
+  const fetch = intakeResult.refused ? undefined : liveFetcher(input.live);
+  const live = fetch ? await prepareLiveChecks({ items: intakeResult.items, program: target.program, fetch, cache: dbResponseCache(db), now: () => input.now }) : undefined;
   let verdict: Verdict;
   try {
     verdict = await evaluateUpload({
@@ -106,6 +126,7 @@ export async function checkUploadForTarget(
       partner: target.partner,
       at: input.now,
       environment: target.environment.key,
+      ...(live ? { statusChecker: live.checker.statusChecker, fetchedIntermediates: live.fetchedIntermediates } : {}),
     });
   } catch {
     // checkUpload's own defence turns an engine bug into a FORMAT_UNRECOGNIZED verdict.
@@ -135,5 +156,6 @@ export async function checkUploadForTarget(
       verdict = { ...verdict, findings, verdict: hasErrors(findings) ? "rejected" : "accepted" };
     }
   }
-  return { verdict, items: intakeResult.items, subject };
+  const revocation = live && subject.fingerprintSha256 ? live.checker.results.find((r) => r.fingerprintSha256 === subject.fingerprintSha256) : undefined;
+  return { verdict, items: intakeResult.items, subject, ...(revocation ? { revocation } : {}) };
 }

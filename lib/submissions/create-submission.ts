@@ -17,6 +17,7 @@ import type { Storage } from "@/lib/storage";
 import { actsFor, auditActor, type Actor } from "./actor";
 import { auditRefusals } from "./audit-refusal";
 import { checkUploadForTarget, partnerOf, resolveTarget, type UploadTarget } from "./check-upload-for-app";
+import { recordRevocationCheck } from "@/lib/revocation/records";
 import { loadProgramForApp } from "./load-program";
 import { resolveRenewalLink } from "@/lib/expiry/renewal";
 import { describeBytes, MAX_FILES, MAX_UPLOAD_BYTES, PURPOSES, type Purpose } from "./limits";
@@ -229,6 +230,8 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
         updatedAt: now,
       });
       if (written.length) await tx.insert(submissionFiles).values(written.map((w) => ({ ...w, submissionId, createdAt: now })));
+      // Issue 15: what the CA said about the leaf at upload, for the reviewer's page.
+      if (checked.revocation) await recordRevocationCheck(tx, { submissionId, check: checked.revocation, trigger: "upload" });
       if (verdict.findings.length) {
         const acknowledged = input.submit && input.actor.kind === "token" ? input.actor.principal : undefined;
         await tx.insert(findingsTable).values(

@@ -43,6 +43,7 @@ const EVENT_LABELS: Record<string, string> = {
   "enablement.schedule": "Enablement scheduled",
   "enablement.activate": "Active on the gateway",
   "certificate.revoke": "Revoked",
+  "certificate.revoked_upstream": "Revoked by its CA (daily revocation check)",
   "certificate.retire": "Retired",
   "certificate.expire": "Expired",
   "certificate.reminder": "Expiry reminder sent",

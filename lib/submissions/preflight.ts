@@ -7,13 +7,15 @@ import { AppError } from "@/lib/auth/app-error";
 import { checkUpload, EXAMPLE_PROGRAM_IDS, type Partner } from "@/lib/policy";
 import type { UploadedFile } from "@/lib/intake";
 import type { ApiPrincipal } from "@/lib/auth/api-tokens";
-import { partnerOf } from "./check-upload-for-app";
+import { liveFetcher, partnerOf, type LiveOption } from "./check-upload-for-app";
+import { dbResponseCache } from "@/lib/pki-fetch/cache";
+import { prepareLiveChecks } from "@/lib/revocation/live-checks";
 import { validateUpload } from "./create-submission";
 import { findProgram } from "./load-program";
 import { toVerdictJson, type VerdictJson } from "@/lib/policy/verdict-json";
 
 export async function preflight(
-  deps: { db: Database; now?: () => Date },
+  deps: { db: Database; now?: () => Date; live?: LiveOption },
   input: { principal: ApiPrincipal; files: UploadedFile[]; programId: string | null; company?: string | null },
 ): Promise<VerdictJson> {
   validateUpload({ files: input.files });
@@ -23,6 +25,16 @@ export async function preflight(
   const partner: Partner = await partnerOf(deps.db, input.principal.organisationId);
   const company = input.company?.trim();
   if (company) partner.companyName = company.slice(0, 200);
-  const verdict = await checkUpload({ files: input.files, program, partner, at: deps.now?.() ?? new Date() });
+  const at = deps.now?.() ?? new Date();
+  // Issue 15: like an upload, a preflight goes online (AIA intermediates, OCSP/CRL) before the engine.
+  const fetch = liveFetcher(deps.live);
+  const live = fetch ? await prepareLiveChecks({ files: input.files, program, fetch, cache: dbResponseCache(deps.db), now: () => at }) : undefined;
+  const verdict = await checkUpload({
+    files: input.files,
+    program,
+    partner,
+    at,
+    ...(live ? { statusChecker: live.checker.statusChecker, fetchedIntermediates: live.fetchedIntermediates } : {}),
+  });
   return toVerdictJson(verdict);
 }
