@@ -15,6 +15,7 @@ import { revokeCertificate } from "@/lib/scheduling/revoke-certificate";
 import { asUser, createTestApp, insertCertificateSubmission, setupSchedulingHarness, type TestApp } from "@/lib/scheduling/testing";
 import { createStorage, type Storage } from "@/lib/storage";
 import { anchorFor } from "./anchors";
+import { listGatewayTruststores } from "./list-truststore-versions";
 import { X509Certificate } from "node:crypto";
 import { createFakeApiGateway, createVersionedS3Client, type FakeApiGateway } from "./testing";
 import { createApiGatewayTruststoreUpdater, truststoreUri } from "./truststore-updater";
@@ -84,6 +85,10 @@ describe("the activation job updates the API Gateway domain after each publish",
     const [row] = await rows(app);
     expect(row).toMatchObject({ version: 1, s3VersionId: versionId, gatewayStatus: "applied", gatewayWarnings: warnings });
     expect(row!.gatewayDetail).toContain(versionId);
+    // What support sees on the Enablements page; partners are refused.
+    const views = await listGatewayTruststores(h.current.db, { actor: asUser(h.current.users.support), now: T0 });
+    expect(views.find((v) => v.programId === app.programId)).toMatchObject({ environmentKey: "production", version: 1, gatewayStatus: "applied", gatewayWarnings: warnings });
+    await expect(listGatewayTruststores(h.current.db, { actor: asUser(h.current.users.acme), now: T0 })).rejects.toThrow(/support/i);
   });
 
   it("a version a revocation published outside the job reaches the gateway at the next run; a failed update is retried", async () => {

@@ -3,6 +3,8 @@ import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { listApprovedForScheduling } from "@/lib/scheduling/list-approved";
+import { listGatewayTruststores } from "@/lib/gateway/list-truststore-versions";
+import { GatewayTruststores } from "./_components/gateway-truststores";
 import { isoDay } from "@/app/_data/certificate-status";
 import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 
@@ -11,6 +13,8 @@ export const metadata: Metadata = { title: "Enablements" };
 export default async function SupportPage() {
   const user = await requireRole(["support", "admin"]);
   const approved = await listApprovedForScheduling(await getDb(), { actor: { kind: "user", user }, now: new Date() });
+  // Issue 13: what API Gateway said about each gateway's newest trust store.
+  const truststores = await listGatewayTruststores(await getDb(), { actor: { kind: "user", user }, now: new Date() });
   return (
     <>
       <PageHeader title="Enablements" intro="Approved certificates ready to be scheduled into an enablement window, longest-waiting first.">
@@ -61,6 +65,7 @@ export default async function SupportPage() {
           </table>
         </TableRegion>
       )}
+      <GatewayTruststores truststores={truststores} />
     </>
   );
 }
