@@ -82,6 +82,20 @@ describe("certdesk check --fetch", () => {
     expect(srv.log).toContain("/ica.crl");
   }, 60_000);
 
+  it("with --fetch a leaf-only upload is completed from its AIA caIssuers URL (CHAIN_INTERMEDIATE_FETCHED, corrected chain written)", async () => {
+    const base = ["check", f("leaf-only.pem"), "--program", "ca-chain", "--trust-anchor", f("root.pem"), "--json"];
+    const offline = JSON.parse((await run(base, { CERTDESK_FETCH_ALLOW_HOSTS: `127.0.0.1:${srv.port}` })).stdout);
+    expect(offline.findings.map((x: { code: string }) => x.code)).toContain("CHAIN_INCOMPLETE");
+    const online = await run([...base, "--fetch", "--write-corrected", f("corrected.pem")], { CERTDESK_FETCH_ALLOW_HOSTS: `127.0.0.1:${srv.port}` });
+    const out = JSON.parse(online.stdout);
+    const fetched = out.findings.find((x: { code: string }) => x.code === "CHAIN_INTERMEDIATE_FETCHED");
+    expect(fetched?.severity).toBe("info");
+    expect(fetched?.message).toContain(`${srv.origin}/ica.cer`);
+    expect(out.findings.map((x: { code: string }) => x.code)).not.toContain("CHAIN_INCOMPLETE");
+    expect(out.correctedPem).toContain("BEGIN CERTIFICATE");
+    expect((out.correctedPem as string).split("BEGIN CERTIFICATE").length - 1).toBe(2);
+  }, 60_000);
+
   it("with --fetch but without the allow-list, a loopback URL is refused and nothing is contacted", async () => {
     srv.log.length = 0;
     const r = await run(["check", f("chain.pem"), "--program", "ca-chain", "--trust-anchor", f("root.pem"), "--json", "--fetch"]);

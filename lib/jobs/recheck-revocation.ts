@@ -138,6 +138,8 @@ export async function recheckRevocation(deps: RecheckDeps): Promise<RecheckRepor
       log(`${RECHECK_JOB}: ${leafRow.submissionId} not checked`, error);
     }
   }
+  // Answers past their nextUpdate (or 24 h) are never used again: drop them.
+  if (!deps.cache) await dbResponseCache(db).purgeExpired(now).catch((error: unknown) => log(`${RECHECK_JOB}: expired cache entries not purged`, error));
   return report;
 }
 
