@@ -1,5 +1,6 @@
 /**
- * Minimal, allocation-light DER reader and writer.
+ * Minimal, allocation-light DER reader and writer: the one ASN.1 reader of Certdesk, strict
+ * DER for lib/pki and BER-tolerant for intake's classification (see {@link DerMode}).
  *
  * Why our own: the path validator parses every certificate of every upload, and
  * asn1js-based parsing is the dominant cost of @peculiar/x509 (~10× slower than
@@ -11,43 +12,139 @@ export class DerError extends Error {
   override readonly name = "DerError";
 }
 
-/** One TLV: `start` is the tag offset, `contentStart`..`end` the value. */
+/** One TLV: `start` is the tag offset, `contentStart`..`contentEnd` the value, `end` the end of the whole TLV. */
 export type Tlv = {
   tag: number;
   /** Tag class + constructed bit + number as the first identifier octet (we reject multi-byte tags). */
   constructed: boolean;
   start: number;
   contentStart: number;
+  /** End of the value: `end` for definite lengths, the end-of-contents octets' offset for a BER indefinite one. */
+  contentEnd: number;
   end: number;
+  /** BER indefinite length (only in {@link BER} mode). */
+  indefinite: boolean;
 };
 
-/** Reads one TLV at `offset` that must end at or before `limit`. Throws {@link DerError}. */
-export function readTlv(buf: Uint8Array, offset: number, limit: number = buf.length): Tlv {
-  if (offset + 2 > limit) throw new DerError("truncated TLV header");
+/**
+ * How the reader treats what DER forbids. One reader serves both callers: lib/pki reads strict
+ * DER ({@link DER}, the default and fast path: certificates must be DER for their signatures to
+ * mean anything), intake reads BER ({@link BER}: Windows and Java write .p7b files with indefinite
+ * lengths) to classify uploads. Each mode words its errors for its caller; every error is a
+ * {@link DerError}.
+ */
+export type DerMode = {
+  /** Accept indefinite lengths on constructed values (BER). */
+  indefinite: boolean;
+  /** Constructed values only in children(); nesting bounded by MAX_DEPTH. */
+  checkStructure: boolean;
+  messages: {
+    truncatedHeader: string;
+    multiByteTag: string;
+    /** DER: 0x80 (indefinite) and > 4 length octets. BER: > 4 length octets. */
+    badLength: string;
+    indefiniteLength: string;
+    truncatedLength: string;
+    exceeds: string;
+    indefinitePrimitive: string;
+    missingEndOfContents: string;
+    tooDeep: string;
+    notConstructed: string;
+  };
+};
+
+export const DER: DerMode = {
+  indefinite: false,
+  checkStructure: false,
+  messages: {
+    truncatedHeader: "truncated TLV header",
+    multiByteTag: "multi-byte tags are not supported",
+    badLength: "unsupported length encoding",
+    indefiniteLength: "unsupported length encoding",
+    truncatedLength: "truncated length",
+    exceeds: "length exceeds enclosing value",
+    indefinitePrimitive: "unsupported length encoding",
+    missingEndOfContents: "unsupported length encoding",
+    tooDeep: "nested too deeply",
+    notConstructed: "not constructed",
+  },
+};
+
+export const BER: DerMode = {
+  indefinite: true,
+  checkStructure: true,
+  messages: {
+    truncatedHeader: "truncated header",
+    multiByteTag: "multi-byte tag",
+    badLength: "length too long",
+    indefiniteLength: "indefinite length",
+    truncatedLength: "truncated length",
+    exceeds: "length exceeds the data",
+    indefinitePrimitive: "indefinite length on a primitive value",
+    missingEndOfContents: "missing end-of-contents",
+    tooDeep: "nested too deeply",
+    notConstructed: "not constructed",
+  },
+};
+
+// Nesting bound: certificates nest about 10 deep; anything deeper is hostile
+// (a stack-exhaustion attempt through nested indefinite lengths).
+const MAX_DEPTH = 64;
+
+/**
+ * Reads one TLV at `offset` that must end at or before `limit`. Throws {@link DerError}.
+ *
+ * @example
+ * const cert = readTlv(der, 0);                  // strict DER (lib/pki)
+ * const p7 = readTlv(bytes, 0, bytes.length, BER); // BER-tolerant (intake)
+ */
+export function readTlv(buf: Uint8Array, offset: number, limit: number = buf.length, mode: DerMode = DER, depth = 0): Tlv {
+  const m = mode.messages;
+  if (depth > MAX_DEPTH) throw new DerError(m.tooDeep);
+  if (offset + 2 > limit) throw new DerError(m.truncatedHeader);
   const tag = buf[offset]!;
-  if ((tag & 0x1f) === 0x1f) throw new DerError("multi-byte tags are not supported");
+  if ((tag & 0x1f) === 0x1f) throw new DerError(m.multiByteTag);
+  const constructed = (tag & 0x20) !== 0;
   let len = buf[offset + 1]!;
   let p = offset + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
-    // Indefinite length (BER) and absurd length-of-length are refused: DER only.
-    if (n === 0 || n > 4) throw new DerError("unsupported length encoding");
-    if (p + n > limit) throw new DerError("truncated length");
+    if (n === 0) {
+      if (!mode.indefinite) throw new DerError(m.indefiniteLength);
+      return readIndefinite(buf, offset, limit, mode, depth);
+    }
+    // Absurd length-of-length: more than 4 octets would describe > 4 GiB, never a real upload.
+    if (n > 4) throw new DerError(m.badLength);
+    if (p + n > limit) throw new DerError(m.truncatedLength);
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[p + i]!;
     p += n;
   }
   const end = p + len;
-  if (end > limit) throw new DerError("length exceeds enclosing value");
-  return { tag, constructed: (tag & 0x20) !== 0, start: offset, contentStart: p, end };
+  if (end > limit) throw new DerError(m.exceeds);
+  return { tag, constructed, start: offset, contentStart: p, contentEnd: end, end, indefinite: false };
 }
 
-/** The children of a constructed TLV. */
-export function children(buf: Uint8Array, tlv: Tlv): Tlv[] {
+/** BER indefinite length (constructed only): the contents run to an end-of-contents pair. */
+function readIndefinite(buf: Uint8Array, offset: number, limit: number, mode: DerMode, depth: number): Tlv {
+  const tag = buf[offset]!;
+  if ((tag & 0x20) === 0) throw new DerError(mode.messages.indefinitePrimitive);
+  const contentStart = offset + 2;
+  let q = contentStart;
+  for (;;) {
+    if (q + 2 > limit) throw new DerError(mode.messages.missingEndOfContents);
+    if (buf[q] === 0 && buf[q + 1] === 0) return { tag, constructed: true, start: offset, contentStart, contentEnd: q, end: q + 2, indefinite: true };
+    q = readTlv(buf, q, limit, mode, depth + 1).end;
+  }
+}
+
+/** The children of a constructed TLV (in {@link BER} mode, it must be constructed). */
+export function children(buf: Uint8Array, tlv: Tlv, mode: DerMode = DER, depth = 0): Tlv[] {
+  if (mode.checkStructure && !tlv.constructed) throw new DerError(mode.messages.notConstructed);
   const out: Tlv[] = [];
   let p = tlv.contentStart;
-  while (p < tlv.end) {
-    const c = readTlv(buf, p, tlv.end);
+  while (p < tlv.contentEnd) {
+    const c = readTlv(buf, p, tlv.contentEnd, mode, depth + 1);
     out.push(c);
     p = c.end;
   }
