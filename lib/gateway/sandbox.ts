@@ -21,23 +21,9 @@ import type { ClientsJson, CurrentPointer } from "@/lib/scheduling/publish-trust
 import type { Storage } from "@/lib/storage";
 import { decideAccess, type Decision, type GatewayScope } from "./authorize";
 import { ensureGatewayIdentity } from "./local-ca";
+import { DEFAULT_SANDBOX_GATEWAY_PORT, SANDBOX_GATEWAY_PORT_ENV, sandboxGatewayPort, whoamiCurlCommand } from "./sandbox-command";
 
-export const DEFAULT_SANDBOX_GATEWAY_PORT = 8443;
-export const SANDBOX_GATEWAY_PORT_ENV = "CERTDESK_GATEWAY_PORT";
-
-/** `CERTDESK_GATEWAY_PORT` (default 8443); a malformed value is an error, not a silent default. */
-export function sandboxGatewayPort(env: Record<string, string | undefined> = process.env): number {
-  const raw = env[SANDBOX_GATEWAY_PORT_ENV]?.trim();
-  if (!raw) return DEFAULT_SANDBOX_GATEWAY_PORT;
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new Error(`${SANDBOX_GATEWAY_PORT_ENV}: must be a port number (1-65535), got "${raw}"`);
-  return port;
-}
-
-/** The command a partner runs to test a certificate against the sandbox gateway. */
-export function whoamiCurlCommand(options: { port: number; caFile: string; certFile?: string; keyFile?: string }): string {
-  return `curl --cert ${options.certFile ?? "client-chain.pem"} --key ${options.keyFile ?? "client-key.pem"} --cacert ${options.caFile} https://localhost:${options.port}/whoami`;
-}
+export { DEFAULT_SANDBOX_GATEWAY_PORT, SANDBOX_GATEWAY_PORT_ENV, sandboxGatewayPort, whoamiCurlCommand };
 
 type ScopeState = { scope: GatewayScope; version: number; caBlocks: string[]; clients: ClientsJson };
 

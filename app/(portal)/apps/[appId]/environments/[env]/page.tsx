@@ -10,6 +10,7 @@ import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certifi
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { ScheduleSummary } from "./schedule/_components/schedule-summary";
+import { TestYourCertificate } from "./_components/test-your-certificate";
 
 type Params = { appId: string; env: string };
 
@@ -86,6 +87,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
       </section>
 
       <ScheduleSummary user={await requireUser()} appId={app.id} environmentKey={environment.key} programId={app.programId} />
+      <TestYourCertificate appId={app.id} environmentKey={environment.key} />
 
       <section aria-labelledby="certificates">
         <h2 id="certificates">Client certificates</h2>
