@@ -13,7 +13,8 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { Pkcs10CertificateRequest, X509Certificate } from "@peculiar/x509";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { auditEvents, caIssuances, certificates, developerApps, issuedCertificates, notifications, submissionFiles, submissions } from "@/lib/db";
+import { auditEvents, caIssuances, certificateAuthorities, certificates, developerApps, environments, issuedCertificates, notifications, programs, submissionFiles, submissions } from "@/lib/db";
+import { getExampleProgram } from "@/lib/policy";
 import { approveSubmission } from "@/lib/reviews/approve-submission";
 import { revokeCertificate } from "@/lib/scheduling/revoke-certificate";
 import { asUser, setupSchedulingHarness } from "@/lib/scheduling/testing";
@@ -53,7 +54,17 @@ function openssl(args: string[]): { status: number; out: string } {
   return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
+/** Everything the code under test logs, for the "no key bytes in logs" check. */
+const logged: string[] = [];
+
 beforeAll(async () => {
+  for (const method of ["log", "error", "warn", "info", "debug"] as const) {
+    const original = console[method].bind(console);
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack ?? ""}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+      original(...args);
+    });
+  }
   dir = await mkdtemp(path.join(tmpdir(), "certdesk-issuance-"));
   const [app] = await h.current.db.select({ id: developerApps.id }).from(developerApps).where(eq(developerApps.name, "Globex Cards"));
   appId = app!.id;
@@ -210,11 +221,56 @@ describe("issuance on approval", () => {
     expect((await publishDueCrls(deps())).published).not.toContain("provider-ca-csr/sandbox");
   });
 
+  it("a self-check failure blocks release: nothing issued to the partner, support alerted, recorded with the submission", async () => {
+    // A program whose rules the CA itself cannot meet: issuers must have 4096-bit RSA keys (the CA's are 2048).
+    const strict = { ...getExampleProgram("provider-ca-csr")!, id: "t-strict-ca" };
+    strict.rules = { ...strict.rules, issuerMinRsaBits: 4096 };
+    await h.current.db.insert(programs).values({ id: strict.id, version: 1, name: strict.name, definition: strict });
+    const [app] = await h.current.db.insert(developerApps).values({ organisationId: h.current.globexOrgId, name: "Globex Strict", programId: strict.id }).returning({ id: developerApps.id });
+    await h.current.db.insert(environments).values({ appId: app!.id, key: "sandbox", label: "Sandbox", production: false });
+    const a = await csr("strict-mtls", "strict.globex.test");
+    const b = await csr("strict-signature", "strict-sign.globex.test");
+    const created = await createSubmission({ db: h.current.db, storage: h.current.storage }, { actor: asUser(h.current.users.globex), appId: app!.id, environmentKey: "sandbox", files: [a.file, b.file], submit: true });
+    if (created.outcome !== "created") throw new Error(`upload ${created.outcome}`);
+    const id = created.submission.id;
+    const approved = await approveSubmission({ db: h.current.db, issue: (sid) => issueForSubmission(deps(), sid) }, { reviewer: h.current.users.reviewer, submissionId: id });
+    expect(approved.status).toBe("approved");
+    const [issuance] = await h.current.db.select().from(caIssuances).where(eq(caIssuances.submissionId, id));
+    expect(issuance!.status).toBe("blocked");
+    expect(issuance!.selfCheck!.mtls!.verdict).toBe("rejected");
+    expect(issuance!.detail).toMatch(/engine rejected the issued mtls chain/);
+    expect(await h.current.db.select().from(issuedCertificates).where(eq(issuedCertificates.submissionId, id))).toEqual([]);
+    expect(await h.current.db.select().from(certificates).where(eq(certificates.submissionId, id))).toEqual([]);
+    const view = submissionJson(await getSubmission({ db: h.current.db }, { actor: asUser(h.current.users.globex), submissionId: id }));
+    expect(view.certificates).toEqual([]);
+    const alerts = await h.current.db.select().from(notifications).where(eq(notifications.kind, "certificate.issue_blocked"));
+    expect(alerts.length).toBeGreaterThan(0);
+    // Support hears of it; the partner does not (nothing was released).
+    expect(alerts.some((n) => n.userId === h.current.users.support.id)).toBe(true);
+    expect(alerts.some((n) => n.userId === h.current.users.globex.id)).toBe(false);
+    const events = await h.current.db.select().from(auditEvents).where(and(eq(auditEvents.action, "certificate.issue"), eq(auditEvents.targetId, id)));
+    expect(events.map((e) => e.outcome)).toEqual(["failure"]);
+  });
+
   it("no CA key bytes in the logs or the audit trail", async () => {
     const key = await readFile(path.join(h.current.config.dataDir, "ca", "provider-ca-csr", "sandbox", "issuing.key"));
     const needle = key.toString("base64").slice(20, 60);
     const all = await h.current.db.select().from(auditEvents);
     expect(JSON.stringify(all)).not.toContain(needle);
+    // A failing signer (a damaged key file) logs and throws without the key's bytes either.
+    const damaged = path.join(h.current.config.dataDir, "ca", "provider-ca-csr", "production", "issuing.key");
+    const original = await readFile(damaged);
+    const { writeFile: write } = await import("node:fs/promises");
+    await write(damaged, Buffer.concat([original.subarray(0, 200), Buffer.from("garbage")]));
+    const fresh = localSignerSource(h.current.config.dataDir);
+    await expect(fresh.open("local:ca/provider-ca-csr/production/issuing.key", "RSA_2048")).rejects.toThrow(/not a RSA_2048 PKCS #8 key/);
+    await h.current.db.update(certificateAuthorities).set({ crlStale: true }).where(eq(certificateAuthorities.environmentKey, "production"));
+    const run = await publishDueCrls({ ...deps(), signers: fresh });
+    expect(run.failed).toContain("provider-ca-csr/production");
+    await write(damaged, original);
+    const needles = [needle, original.toString("base64").slice(20, 60), original.subarray(30, 60).toString("hex")];
+    expect(logged.join("\n")).toMatch(/CRL of provider-ca-csr\/production not published/);
+    for (const n of needles) expect(logged.join("\n")).not.toContain(n);
     expect(JSON.stringify(all)).not.toContain(path.join(h.current.config.dataDir, "ca"));
   });
 });
