@@ -2,12 +2,12 @@
 import type { Config } from "@/lib/config";
 import type { Database } from "@/lib/db";
 import { EXAMPLE_PROGRAMS } from "@/lib/policy";
-import { getStorage } from "@/lib/storage";
+import { getStorage, type Storage } from "@/lib/storage";
 import { initCertificateAuthority, issuanceOf } from "./authority";
 import { caDeps } from "./runtime";
 
-export async function initDemoAuthorities(input: { db: Database; config: Config }): Promise<{ created: string[]; existing: string[] }> {
-  const deps = caDeps(input.config, { db: input.db, storage: getStorage() });
+export async function initDemoAuthorities(input: { db: Database; config: Config; storage?: Storage }): Promise<{ created: string[]; existing: string[] }> {
+  const deps = caDeps(input.config, { db: input.db, storage: input.storage ?? getStorage() });
   const created: string[] = [];
   const existing: string[] = [];
   for (const program of EXAMPLE_PROGRAMS) {

@@ -25,6 +25,7 @@ import { downloadFile } from "@/lib/submissions/download-file";
 import { findAuthority, initCertificateAuthority, publishDueCrls, readPublishedCrl, type CaDeps } from "./authority";
 import JSZip from "jszip";
 import { downloadIssued } from "./download-issued";
+import { initDemoAuthorities } from "./init-demo";
 import { issueForSubmission } from "./issue-certificates";
 import { publicCaPem, publicCrl } from "./public";
 import { localSignerSource } from "./keys";
@@ -85,6 +86,8 @@ describe("the CA of a program environment", () => {
     expect(await readPublishedCrl(h.current.storage, SCOPE)).toBeInstanceOf(Uint8Array);
     await expect(initCertificateAuthority(deps(), { programId: "ca-chain", environmentKey: "sandbox" })).rejects.toThrow(/issuance is not provider-ca/);
     await expect(initCertificateAuthority(deps(), { ...SCOPE, environmentKey: "moon" })).rejects.toThrow(/no environment "moon"/);
+    // npm start's pass over the demo programs: both environments of provider-ca-csr, nothing else, nothing twice.
+    expect(await initDemoAuthorities({ db: h.current.db, config: h.current.config, storage: h.current.storage })).toEqual({ created: [], existing: ["provider-ca-csr/sandbox", "provider-ca-csr/production"] });
   });
 });
 
