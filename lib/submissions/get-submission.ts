@@ -42,6 +42,7 @@ const EVENT_LABELS: Record<string, string> = {
   "submission.revoke": "Revoked",
   "enablement.schedule": "Enablement scheduled",
   "enablement.activate": "Active on the gateway",
+  "certificate.issue": "Certificates issued by Certdesk",
   "certificate.revoke": "Revoked",
   "certificate.revoked_upstream": "Revoked by its CA (daily revocation check)",
   "certificate.retire": "Retired",
