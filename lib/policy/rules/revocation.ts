@@ -6,7 +6,7 @@ export const REVOCATION_UNKNOWN = defineFinding<{ leafName: string }>({
   severity: "warning",
   title: "The client certificate's revocation status could not be learned",
   doc: {
-    summary: "warning (error when a CRL given to validation is itself unusable). The status could not be learned. In a program that requires revocation checking (002), a reviewer must confirm the certificate is not revoked.",
+    summary: "warning (error when a CRL given to validation is itself unusable; info, for the record, when the program checks revocation only `if-available`). The status could not be learned. In a program that requires revocation checking (002), a reviewer must confirm the certificate is not revoked.",
     fix: "`openssl ocsp -issuer intermediate.pem -cert client.pem -url \"$(openssl x509 -in client.pem -noout -ocsp_uri)\"`. When the portal checked live (OCSP or the certificate's CRL), the message says why the status is unknown: no URL, unreachable, refused address, bad signature, stale.",
   },
   sources: [{ text: "002", quote: "Certificates must not be expired or revoked." }],
