@@ -13,6 +13,7 @@ import { refuse, requireScheduler, who, type Actor } from "./access";
 import { checkWindowRules, findReplacedCertificate, loadSchedulable, lockWindow, Refusal, type Schedulable } from "./rules";
 import { loadSchedulingSettings } from "./settings";
 import { formatInZone } from "./time";
+import { buildIcs } from "./ics";
 
 export type ScheduleInput = {
   actor: Actor;
@@ -116,6 +117,20 @@ export async function scheduleEnablement(db: Database, input: ScheduleInput): Pr
           (window ? " You can add the window to your calendar from the environment page." : ""),
         link: environmentLink(s),
         email: true,
+        // Issue 14: the window travels with the e-mail as an .ics (SESv2 attachments).
+        ...(window
+          ? {
+              attachments: [
+                {
+                  filename: "certdesk-enablement.ics",
+                  contentType: "text/calendar; charset=utf-8; method=PUBLISH",
+                  contentBase64: Buffer.from(
+                    buildIcs([{ uid: `enablement-${row!.id}@certdesk`, start: window.startsAt, end: window.endsAt, stamp: input.now, summary: `Certificate enablement: ${s.appName} (${s.environmentLabel})`, description: `Your certificate ${s.leaf!.subject} is enabled at the gateway in this window.` }]),
+                  ).toString("base64"),
+                },
+              ],
+            }
+          : {}),
       });
       return { enablementId: row!.id, windowId: window?.id ?? null, startsAt: window?.startsAt ?? null, replacesCertificateId: replaced?.id ?? null };
     });
