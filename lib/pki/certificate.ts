@@ -9,7 +9,7 @@
  * undecodable extension the validator depends on is remembered in `malformedExtensions`
  * so validation can refuse it instead of guessing.
  */
-import { DerError, type Tlv, children, content, decodeOid, decodeString, decodeTime, expectTag, latin1, readTlv, toHex, whole } from "./der";
+import { DerError, type Tlv, children, content, decodeOid, decodeStringStrict, decodeTime, expectTag, latin1, readTlv, toHex, whole } from "./der";
 
 export class CertificateParseError extends Error {
   override readonly name = "CertificateParseError";
@@ -25,6 +25,11 @@ export type ParsedName = {
   /** DER of the Name (SEQUENCE included). */
   der: Uint8Array;
   rdns: Rdn[];
+  /**
+   * Attributes that are not what their type requires, in words ("CN is a UTF8String that is not
+   * valid UTF-8"). Such a value is kept as `#hex` of its DER and compared by its bytes.
+   */
+  problems: string[];
   /** Comparison key per RFC 5280 §7.1 (case-folded, whitespace-collapsed strings). */
   key: string;
 };
@@ -259,7 +264,9 @@ function parseDer(der: Uint8Array): ParsedCertificate {
 
 function parseStructure(der: Uint8Array): ParsedCertificate {
   const outer = expectTag(readTlv(der, 0), 0x30, "Certificate SEQUENCE");
-  if (outer.end !== der.length) throw new CertificateParseError("trailing data after certificate");
+  if (outer.end !== der.length) {
+    throw new CertificateParseError(`${der.length - outer.end} byte(s) of trailing data after the certificate (its DER ends at byte ${outer.end} of ${der.length}); send exactly one certificate per DER file`);
+  }
   const [tbsTlv, sigAlgTlv, sigTlv, ...rest] = children(der, outer);
   if (rest.length) throw new CertificateParseError("extra fields in Certificate");
   expectTag(tbsTlv, 0x30, "TBSCertificate");
@@ -286,8 +293,8 @@ function parseStructure(der: Uint8Array): ParsedCertificate {
   const issuer = parseName(der, expectTag(f[i++], 0x30, "issuer"));
   const validity = children(der, expectTag(f[i++], 0x30, "validity"));
   if (validity.length !== 2) throw new CertificateParseError("validity must hold two times");
-  const notBefore = decodeTime(der, validity[0]!);
-  const notAfter = decodeTime(der, validity[1]!);
+  const notBefore = timeField(der, validity[0]!, "notBefore");
+  const notAfter = timeField(der, validity[1]!, "notAfter");
   const subject = parseName(der, expectTag(f[i++], 0x30, "subject"));
   const spkiTlv = expectTag(f[i++], 0x30, "subjectPublicKeyInfo");
   const [spkiAlgTlv, spkBits] = children(der, spkiTlv);
@@ -345,6 +352,16 @@ function parseStructure(der: Uint8Array): ParsedCertificate {
   return cert;
 }
 
+/** A validity time, with the field named when it is malformed. */
+function timeField(der: Uint8Array, tlv: Tlv, field: "notBefore" | "notAfter"): Date {
+  try {
+    return decodeTime(der, tlv);
+  } catch (e) {
+    if (e instanceof DerError) throw new CertificateParseError(`validity ${field}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
 function parseAlgorithm(buf: Uint8Array, tlv: Tlv): { oid: string; params: Uint8Array } {
   const parts = children(buf, tlv);
   const oid = decodeOid(content(buf, expectTag(parts[0], 0x06, "algorithm OID")));
@@ -353,10 +370,22 @@ function parseAlgorithm(buf: Uint8Array, tlv: Tlv): { oid: string; params: Uint8
 }
 
 const STRING_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1a, 0x1c, 0x1e, 0x12, 0x15]);
+const STRING_TAG_NAMES: Record<number, string> = {
+  0x0c: "UTF8String",
+  0x12: "NumericString",
+  0x13: "PrintableString",
+  0x14: "TeletexString",
+  0x15: "VideotexString",
+  0x16: "IA5String",
+  0x1a: "VisibleString",
+  0x1c: "UniversalString",
+  0x1e: "BMPString",
+};
 
 /** Parses a Name (RDNSequence) TLV. */
 export function parseName(buf: Uint8Array, tlv: Tlv): ParsedName {
   const rdns: Rdn[] = [];
+  const problems: string[] = [];
   for (const set of children(buf, tlv)) {
     expectTag(set, 0x31, "RDN SET");
     const rdn: Rdn = [];
@@ -365,17 +394,17 @@ export function parseName(buf: Uint8Array, tlv: Tlv): ParsedName {
       const oid = decodeOid(content(buf, expectTag(oidTlv, 0x06, "attribute type")));
       if (!valTlv) throw new DerError("attribute without value");
       const isString = STRING_TAGS.has(valTlv.tag);
-      rdn.push({
-        oid,
-        tag: isString ? valTlv.tag : 0,
-        value: isString ? decodeString(buf, valTlv) : `#${toHex(whole(buf, valTlv))}`,
-        raw: whole(buf, valTlv),
-      });
+      const text = isString ? decodeStringStrict(buf, valTlv) : undefined;
+      const raw = whole(buf, valTlv);
+      if (isString && text === undefined) problems.push(`${attributeName(oid)} is a ${STRING_TAG_NAMES[valTlv.tag]} that is not validly encoded`);
+      else if (!isString && ATTR_SHORT[oid]) problems.push(`${attributeName(oid)} is not a character string (ASN.1 tag 0x${valTlv.tag.toString(16)})`);
+      // A value we cannot decode strictly keeps its bytes (RFC 4514 #hex) and is compared by them.
+      rdn.push({ oid, tag: text !== undefined ? valTlv.tag : 0, value: text ?? `#${toHex(raw)}`, raw });
     }
     if (rdn.length === 0) throw new DerError("empty RDN");
     rdns.push(rdn);
   }
-  return { der: whole(buf, tlv), rdns, key: nameKey(rdns) };
+  return { der: whole(buf, tlv), rdns, problems, key: nameKey(rdns) };
 }
 
 /** RFC 5280 §7.1 / RFC 4518-lite: case-insensitive, insignificant whitespace removed. */

@@ -197,9 +197,26 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Decodes UTCTime / GeneralizedTime (tags 0x17 / 0x18) to a Date. */
+/** The time text as a message may quote it: printable ASCII only, at most 32 characters. */
+function quoteTime(s: string): string {
+  const shown = s.slice(0, 32).replace(/[^\x20-\x7e]/g, "?");
+  return `"${shown}${s.length > 32 ? "…" : ""}"`;
+}
+
+/** Decodes UTCTime / GeneralizedTime (tags 0x17 / 0x18) to a Date. Errors quote the offending text. */
 export function decodeTime(buf: Uint8Array, tlv: Tlv): Date {
   const s = latin1(content(buf, tlv));
+  try {
+    return decodeTimeText(s, tlv.tag);
+  } catch (e) {
+    if (e instanceof DerError && tlv.tag === 0x17) throw new DerError(`${quoteTime(s)} is not a valid UTCTime (expected YYMMDDHHMMSSZ: 12 digits and Z)`);
+    if (e instanceof DerError && tlv.tag === 0x18) throw new DerError(`${quoteTime(s)} is not a valid GeneralizedTime (expected YYYYMMDDHHMMSSZ)`);
+    throw e;
+  }
+}
+
+function decodeTimeText(s: string, tag: number): Date {
+  const tlv = { tag };
   let m: RegExpMatchArray | null;
   if (tlv.tag === 0x17) {
     // RFC 5280: YYMMDDHHMMSSZ; YY >= 50 → 19YY. Seconds-less forms appear in old certs; accept them.
@@ -222,6 +239,8 @@ export function decodeTime(buf: Uint8Array, tlv: Tlv): Date {
 }
 
 function utc(y: number, mo: string, d: string, h: string, mi: string, s: string, frac: string | undefined): Date {
+  // Date.UTC rolls 25:61:61 over into the next day; a certificate's time must not.
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) throw new DerError("invalid time of day");
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
   const t = Date.UTC(y, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   const date = new Date(t);
@@ -238,6 +257,42 @@ export function latin1(bytes: Uint8Array): string {
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const utf16be = new TextDecoder("utf-16be", { fatal: false });
 
+const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+const utf16beStrict = new TextDecoder("utf-16be", { fatal: true });
+
+/**
+ * Decodes a directory string strictly: undefined when the bytes are not a valid encoding of the
+ * tag's character set (invalid UTF-8, odd-length or unpaired-surrogate BMPString, UniversalString
+ * not a whole number of valid code points). Unlike {@link decodeString}, two different byte strings
+ * can never decode to the same text through U+FFFD substitution.
+ */
+export function decodeStringStrict(buf: Uint8Array, tlv: Tlv): string | undefined {
+  const c = content(buf, tlv);
+  try {
+    switch (tlv.tag) {
+      case 0x0c: // UTF8String
+        return utf8Strict.decode(c);
+      case 0x1e: // BMPString
+        return c.length % 2 === 0 ? utf16beStrict.decode(c) : undefined;
+      case 0x1c: {
+        if (c.length % 4 !== 0) return undefined;
+        let s = "";
+        for (let i = 0; i < c.length; i += 4) {
+          const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
+          if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+          s += String.fromCodePoint(cp);
+        }
+        return s;
+      }
+      default:
+        // One octet per character: distinct bytes stay distinct.
+        return latin1(c);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes a directory string of any of the ASN.1 string tags to text (lenient: never throws). */
 export function decodeString(buf: Uint8Array, tlv: Tlv): string {
   const c = content(buf, tlv);
@@ -249,7 +304,10 @@ export function decodeString(buf: Uint8Array, tlv: Tlv): string {
     case 0x1c: {
       // UniversalString (UCS-4)
       let s = "";
-      for (let i = 0; i + 3 < c.length; i += 4) s += String.fromCodePoint(((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0 || 0xfffd);
+      for (let i = 0; i + 3 < c.length; i += 4) {
+        const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
+        s += String.fromCodePoint(cp === 0 || cp > 0x10ffff ? 0xfffd : cp);
+      }
       return s;
     }
     default:

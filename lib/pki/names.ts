@@ -173,8 +173,11 @@ function dnWithin(name: ParsedName, c: ParsedName): boolean {
 
 type Checked = { kind: GeneralName["kind"]; value: string; name: GeneralName };
 
-/** Names of `cert` that name constraints apply to: SANs, the subject DN, and subject emailAddress. */
-function constrainedNames(cert: ParsedCertificate): Checked[] {
+/**
+ * Names of `cert` that name constraints apply to: SANs, the subject DN, subject emailAddress, and
+ * (leaf only) a hostname-shaped CN when there is no DNS/IP SAN.
+ */
+function constrainedNames(cert: ParsedCertificate, isLeaf: boolean): Checked[] {
   const out: Checked[] = [];
   if (cert.subject.rdns.length) out.push({ kind: "DN", value: "", name: { kind: "DN", value: "", name: cert.subject } });
   for (const rdn of cert.subject.rdns)
@@ -182,8 +185,10 @@ function constrainedNames(cert: ParsedCertificate): Checked[] {
       if (a.oid === "1.2.840.113549.1.9.1") out.push({ kind: "RFC822", value: a.value, name: { kind: "RFC822", value: a.value } });
   for (const s of cert.sans ?? []) out.push({ kind: s.kind, value: s.value, name: s });
   // No DNS/IP SANs: gateways that identify clients by CN would trust a CN the CA was never allowed to
-  // issue, so a hostname-shaped CN is held to the DNS constraints (OpenSSL does the same).
-  if (!cert.sans?.some((s) => s.kind === "DNS" || s.kind === "IP")) {
+  // issue, so a hostname-shaped CN is held to the DNS constraints. Leaf only, as OpenSSL and Go do:
+  // a CA's CN names the CA, not a host, and an intermediate called "ca.example.net" under a root
+  // permitted only "example.com" is legitimate.
+  if (isLeaf && !cert.sans?.some((s) => s.kind === "DNS" || s.kind === "IP")) {
     for (const rdn of cert.subject.rdns)
       for (const a of rdn)
         if (a.oid === "2.5.4.3" && HOSTNAME_LIKE.test(a.value)) out.push({ kind: "DNS", value: a.value, name: { kind: "DNS", value: a.value } });
@@ -214,12 +219,13 @@ function within(n: GeneralName, c: NameConstraintSubtree, excluded: boolean): bo
 /**
  * Checks `cert` against `nc`. Returns the first violation as text, or undefined when allowed.
  * Excluded beats permitted; a name type with permitted subtrees must match one of them.
+ * `isLeaf` (default true) enables the CN-as-DNS-name fallback, which applies to the end entity only.
  */
-export function nameConstraintViolation(cert: ParsedCertificate, nc: NameConstraints): string | undefined {
+export function nameConstraintViolation(cert: ParsedCertificate, nc: NameConstraints, opts: { isLeaf?: boolean } = {}): string | undefined {
   for (const sub of [...(nc.permitted ?? []), ...(nc.excluded ?? [])]) {
     if (sub.kind === "IP" && !sub.valid) return "a name constraint has a malformed IP address mask";
   }
-  const names = constrainedNames(cert);
+  const names = constrainedNames(cert, opts.isLeaf ?? true);
   // Quadratic blow-up guard (limbo pathological::nc-dos-*): refuse rather than spin.
   const work = names.length * ((nc.permitted?.length ?? 0) + (nc.excluded?.length ?? 0));
   if (work > MAX_NAME_CONSTRAINT_CHECKS) return `checking ${names.length} names against ${work / names.length} constraints exceeds the work limit`;

@@ -1,6 +1,8 @@
 /**
- * Signature verification over raw WebCrypto, signature only — never dates (the reason we do
- * not use `X509Certificate.verify()`, which mixes the two into one boolean).
+ * Signature verification over raw WebCrypto, signature only — never names or dates. (Node's
+ * `X509Certificate.verify(publicKey)` also checks only the signature; we do not use it because
+ * it needs a KeyObject per call, gives no reason when it fails, and does not let the caller
+ * inject the crypto provider or decide which algorithms and parameters are acceptable.)
  *
  * Imported keys are cached per issuer certificate and algorithm, so a CA that signs many
  * certificates in one call (or a trust anchor across calls) is imported once.

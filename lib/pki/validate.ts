@@ -16,6 +16,8 @@ import { type PeerName, leafMatchesPeerName, nameConstraintViolation } from "./n
 import { SIGNATURE_ALGORITHMS, type SignatureCheck, verifyCertificateSignature, verifySignature } from "./signature";
 
 const WEAK_HASHES = new Set(["MD2", "MD4", "MD5", "SHA-1"]);
+const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
 
 export type CertificateInput = string | Uint8Array;
 
@@ -458,8 +460,9 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
       }
     }
 
-    if (!isLeaf && !isAnchor) {
-      // pathLenConstraint: non-self-issued intermediates below this CA (leaf excluded).
+    if (!isLeaf) {
+      // pathLenConstraint: non-self-issued intermediates below this CA (leaf excluded). The anchor's
+      // too: RFC 5280 §6.1.1 (d) lets an implementation take it from the anchor, and OpenSSL and Go do.
       const pathLength = c.basicConstraints?.pathLength;
       if (pathLength !== undefined) {
         let below = 0;
@@ -479,7 +482,7 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
       const below = path[j]!;
       // Self-issued intermediates are exempt (§6.1.3 b); the leaf never is.
       if (j > 0 && isSelfIssued(below.cert)) continue;
-      const violation = nameConstraintViolation(below.cert, nc);
+      const violation = nameConstraintViolation(below.cert, nc, { isLeaf: j === 0 });
       if (violation) {
         out.push(finding("CHAIN_NAME_CONSTRAINTS", below, `${label(below)} violates the name constraints of ${label(path[i]!, true)}: ${violation}.`));
       }
@@ -505,6 +508,28 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
       if (eku && !required.some((e) => eku.includes(e)) && !eku.includes(OID.anyExtendedKeyUsage)) {
         out.push(finding("CHAIN_EKU", node, `${label(node)} restricts extended key usage to ${ekuList(eku)}, which excludes ${required.map((o) => ekuList([o])).join(" or ")}.`));
       }
+    }
+  }
+
+  // A TLS client signs the handshake (CertificateVerify): with clientAuth required, a key usage that
+  // is present must allow digitalSignature (RFC 5280 §4.2.1.3, RFC 8446 §4.4.3; OpenSSL's sslclient purpose).
+  const leafCert = path[0]!.cert;
+  if (opts.requiredEku?.includes(CLIENT_AUTH) && leafCert.keyUsage && !leafCert.keyUsage.has("digitalSignature")) {
+    out.push(
+      finding("LEAF_KEY_USAGE", path[0], `The leaf certificate's key usage (${[...leafCert.keyUsage].join(", ") || "empty"}) lacks digitalSignature, which a TLS client needs to sign the handshake.`, {
+        fix: 'Re-issue the certificate with "keyUsage = critical, digitalSignature".',
+      }),
+    );
+  }
+  // RFC 5480 §2.1.1: ECParameters MUST be a namedCurve; explicit (specifiedCurve) parameters are forbidden
+  // (and were the vehicle of CVE-2020-0601). Every certificate on the path, as OpenSSL's -x509_strict does.
+  for (const node of path) {
+    if (node.cert.spkiAlgOid === EC_PUBLIC_KEY && node.cert.spkiAlgParams[0] !== 0x06) {
+      out.push(
+        finding("KEY_ALGORITHM_NOT_ALLOWED", node, `${label(node)} has an EC public key with explicit curve parameters instead of a named curve, which RFC 5480 §2.1.1 forbids.`, {
+          fix: "Generate the key on a named curve (e.g. openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve).",
+        }),
+      );
     }
   }
 
@@ -634,6 +659,10 @@ function certificateChecks(node: Node, ctx: { isLeaf: boolean; isAnchor: boolean
   const bad = (code: FindingCode, message: string) => out.push(finding(code, node, `${label(node)} ${message}`));
   const isCa = !isLeaf;
 
+  // Names are compared by their decoded text; a value that does not decode strictly is compared by its bytes
+  // and reported, so a CA cannot make two different names look equal (U+FFFD) or smuggle non-strings.
+  if (c.subject.problems.length) bad("CERTIFICATE_MALFORMED", `has a malformed subject name: ${c.subject.problems.join("; ")} (RFC 5280 §4.1.2.4).`);
+  if (c.issuer.problems.length) bad("CERTIFICATE_MALFORMED", `has a malformed issuer name: ${c.issuer.problems.join("; ")} (RFC 5280 §4.1.2.4).`);
   if (c.duplicateExtensions.length) bad("CERTIFICATE_MALFORMED", `repeats extension(s) ${c.duplicateExtensions.join(", ")} (RFC 5280 §4.2).`);
   if (c.malformedExtensions.length) bad("CERTIFICATE_MALFORMED", `has undecodable extension(s) ${c.malformedExtensions.join(", ")}.`);
   if (c.sigAlgMismatch) bad("CERTIFICATE_MALFORMED", "names different signature algorithms inside and outside the signed part (RFC 5280 §4.1.1.2).");
@@ -644,7 +673,8 @@ function certificateChecks(node: Node, ctx: { isLeaf: boolean; isAnchor: boolean
   const san = c.extensionMap.get(OID.subjectAltName);
   if (c.subject.rdns.length === 0 && san && !san.critical) bad("CERTIFICATE_MALFORMED", "has an empty subject, so its subjectAltName must be critical (RFC 5280 §4.2.1.6).");
   if (c.subject.rdns.length === 0 && !san) bad("CERTIFICATE_MALFORMED", "has neither a subject nor a subjectAltName.");
-  if (c.subject.rdns.length > 0 && san?.critical) bad("CERTIFICATE_MALFORMED", "marks subjectAltName critical although its subject is not empty (RFC 5280 §4.2.1.6).");
+  // RFC 5280 §4.2.1.6 only says SHOULD NOT; CA/B BR 7.1.2.7.12 forbids it. OpenSSL and Go accept it.
+  if (profile.webPki && c.subject.rdns.length > 0 && san?.critical) bad("CERTIFICATE_MALFORMED", "marks subjectAltName critical although its subject is not empty (CA/B BR 7.1.2.7.12).");
   // Serial numbers: positive, at most 20 octets (RFC 5280 §4.1.2.2). Not for anchors: some old roots have serial 0.
   if (!isAnchor) {
     const serial = c.serial;

@@ -215,6 +215,8 @@ function mergePathFindings(ctx: ChainContext, built: BuiltPath, own: readonly Fi
       // program requires revocation checking, the revocation rule asks the reviewer about the leaf (hasStatusSource).
       return !f.message.includes(NO_URL_MARK);
     }
+    // Issue 17: pki reports a leaf key usage without digitalSignature too; the program's rule decides.
+    if (f.code === "LEAF_KEY_USAGE") return rules.requireDigitalSignature && !ownCodes.has(`${f.code}|${f.certificate?.position}`);
     if (f.code === "LEAF_IS_CA" || f.code === "LEAF_EKU_CLIENT_AUTH") return !ownCodes.has(`${f.code}|${f.certificate?.position}`);
     return true;
   }).map((f) =>

@@ -25,7 +25,7 @@ import {
   X509CrlGenerator,
   X509CrlReason,
 } from "@peculiar/x509";
-import { type Bytes, concat, encodeOid, encodeSequence, encodeTlv, encodeUtf8String } from "../der";
+import { type Bytes, children, concat, encodeOid, encodeSequence, encodeTlv, encodeUtf8String, readTlv, whole } from "../der";
 
 export { Extension, KeyUsageFlags, X509Certificate, X509CrlReason };
 
@@ -127,10 +127,10 @@ export function toPemString(der: Uint8Array, label: string): string {
   return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, "$&\n")}-----END ${label}-----\n`;
 }
 
-function sanExtension(sans: readonly SanSpec[]): Extension {
+function sanExtension(sans: readonly SanSpec[], critical = false): Extension {
   return new SubjectAlternativeNameExtension(
     sans.map((s) => ({ type: ({ DNS: "dns", IP: "ip", RFC822: "email", URI: "url" } as const)[s.kind], value: s.value })),
-    false,
+    critical,
   );
 }
 
@@ -153,6 +153,13 @@ export type MintCertificateOptions = {
   keyUsage?: KeyUsageFlags | number | false;
   extendedKeyUsage?: string[] | false;
   sans?: SanSpec[];
+  /** Mark subjectAltName critical. */
+  sansCritical?: boolean;
+  /**
+   * Put this SubjectPublicKeyInfo (DER) in the certificate instead of `keys`' public key, e.g. an EC
+   * key with explicit curve parameters. `keys` still sign (self-signed) and no SKI is added.
+   */
+  publicKeySpki?: Uint8Array;
   signatureHash?: SignatureHash;
   serialNumber?: string;
   /** Raw extra extensions: QCStatements, name constraints, policies, unknown critical ones… */
@@ -199,9 +206,9 @@ export async function mintCertificate(opts: MintCertificateOptions): Promise<Tes
   if (ku !== false) extensions.push(new KeyUsagesExtension(ku, true));
   const eku = opts.extendedKeyUsage === undefined ? (isCa ? false : [EKU.clientAuth]) : opts.extendedKeyUsage;
   if (eku !== false) extensions.push(new ExtendedKeyUsageExtension(eku, false));
-  if (opts.sans?.length) extensions.push(sanExtension(opts.sans));
+  if (opts.sans?.length) extensions.push(sanExtension(opts.sans, opts.sansCritical));
   if (!opts.omitKeyIdentifiers) {
-    extensions.push(await SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto));
+    if (!opts.publicKeySpki) extensions.push(await SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto));
     if (opts.issuer) extensions.push(await AuthorityKeyIdentifierExtension.create(opts.issuer.keys.publicKey, false, crypto));
   }
   extensions.push(...(opts.extensions ?? []));
@@ -214,7 +221,7 @@ export async function mintCertificate(opts: MintCertificateOptions): Promise<Tes
       issuer: opts.issuer ? opts.issuer.cert.subjectName : encodeName(opts.subject),
       notBefore,
       notAfter,
-      publicKey: keys.publicKey,
+      publicKey: opts.publicKeySpki ? new Uint8Array(opts.publicKeySpki) : keys.publicKey,
       signingKey,
       signingAlgorithm: algorithm,
       extensions,
@@ -228,6 +235,47 @@ export async function mintCertificate(opts: MintCertificateOptions): Promise<Tes
     parsed = new X509Certificate(der);
   }
   return { der, pem: toPemString(der, "CERTIFICATE"), cert: parsed, keys, subject: opts.subject };
+}
+
+/**
+ * Edits a minted certificate's TBSCertificate bytes and signs it again with `signer` (its issuer's
+ * keys; RSA PKCS#1 or Ed25519 with SHA-256 for RSA), for defects the generator cannot express:
+ * invalid UTF-8 or non-string name values, malformed UTCTime digits. Keep edits length-preserving
+ * so the DER framing stays intact. `cert` of the result is the pre-edit view (the edited bytes may
+ * not be readable by @peculiar/x509); use it only as an issuer for further minting.
+ *
+ * @example
+ * const bad = await resignEdited(leaf, ica.keys, (tbs) => replaceBytes(tbs, "Acme", "Ac\xffe"));
+ */
+export async function resignEdited(original: TestCert, signer: CryptoKeyPair, edit: (tbs: Bytes) => Bytes): Promise<TestCert> {
+  const der = original.der;
+  const outer = readTlv(der, 0);
+  const [tbsTlv, algTlv] = children(der, outer);
+  const tbs = edit(whole(der, tbsTlv!).slice());
+  const alg = (signer.privateKey.algorithm as { name: string }).name;
+  if (alg !== "RSASSA-PKCS1-v1_5" && alg !== "Ed25519") throw new Error(`resignEdited: ${alg} signatures are not supported`);
+  const { key, algorithm } = await signingKeyFor(signer.privateKey, "SHA-256");
+  const sig = new Uint8Array(await crypto.subtle.sign(algorithm, key, tbs));
+  const out = encodeSequence([tbs, whole(der, algTlv!), encodeTlv(0x03, concat([new Uint8Array([0]), sig]))]);
+  return { ...original, der: out, pem: toPemString(out, "CERTIFICATE") };
+}
+
+/** Replaces every occurrence of `from` by `to` (same length; strings are taken as Latin-1 bytes). */
+export function replaceBytes(bytes: Bytes, from: string | Uint8Array, to: string | Uint8Array): Bytes {
+  const f = typeof from === "string" ? Buffer.from(from, "latin1") : from;
+  const t = typeof to === "string" ? Buffer.from(to, "latin1") : to;
+  if (f.length !== t.length) throw new Error("replaceBytes: replacement must keep the length");
+  const out = bytes.slice();
+  let found = 0;
+  for (let i = 0; i + f.length <= out.length; i++) {
+    if (f.every((b, k) => out[i + k] === b)) {
+      out.set(t, i);
+      found++;
+      i += f.length - 1;
+    }
+  }
+  if (!found) throw new Error("replaceBytes: pattern not found");
+  return out;
 }
 
 export type MintCsrOptions = {
