@@ -52,23 +52,14 @@ function discoverRoutes(dir = APP_DIR, segments: Segment[] = []): Route[] {
  * encoded slashes, a very long value, SQL and markup, and look-alike ids.
  */
 const HOSTILE_SEGMENTS = [
-  "%00",
   "a%00b",
   "%",
-  "%zz",
   "%E0%A4%A",
   "%C0%AF",
-  "%25",
   "%2e%2e",
-  "%2F..%2Fetc",
-  "%0d%0aSet-Cookie:x=1",
+  "%0d%0a'%20or%201=1--%3Cscript%3E",
   "x".repeat(2000),
-  "'%20or%201=1--",
-  "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-  "00000000-0000-0000-0000-000000000000",
   "00000000-0000-4000-8000-00000000000G",
-  "%F0%9F%92%A9",
-  "-1",
   "PRODUCTION",
 ];
 
@@ -118,6 +109,8 @@ test("route fuzzer: every route, hostile segments, methods and bodies, as every 
     id: "00000000-0000-4000-8000-000000000001",
     submissionId: "00000000-0000-4000-8000-000000000001",
     fileId: "00000000-0000-4000-8000-000000000002",
+    environmentKey: apps.apps[0]!.environments.at(-1)!.key,
+    certificateId: "00000000-0000-4000-8000-000000000003",
     programId: "ca-chain",
     nextauth: "session",
   };
@@ -133,18 +126,26 @@ test("route fuzzer: every route, hostile segments, methods and bodies, as every 
   const notProblem: Failure[] = [];
   const send = async (persona: Persona, method: string, url: string, body?: (typeof HOSTILE_BODIES)[number], extra: Record<string, string> = {}): Promise<APIResponse | null> => {
     count++;
-    let response: APIResponse;
-    try {
-      response = await persona.request.fetch(url, {
-        method,
-        headers: { ...persona.headers, ...(body?.headers ?? {}), ...extra },
-        data: body?.data,
-        maxRedirects: 0,
-        failOnStatusCode: false,
-        timeout: 30_000,
-      });
-    } catch (error) {
-      failures.push(`${persona.name} ${method} ${url.slice(0, 120)} → no answer (${(error as Error).message.split("\n")[0]})`);
+    let response: APIResponse | null = null;
+    let lastError: unknown;
+    // A server may answer (and close) before reading a body it does not want: a reset
+    // while sending is HTTP, not a crash. One retry; a second failure counts.
+    for (let attempt = 0; attempt < 2 && !response; attempt++) {
+      try {
+        response = await persona.request.fetch(url, {
+          method,
+          headers: { ...persona.headers, ...(body?.headers ?? {}), ...extra },
+          data: body?.data,
+          maxRedirects: 0,
+          failOnStatusCode: false,
+          timeout: 30_000,
+        });
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (!response) {
+      failures.push(`${persona.name} ${method} ${url.slice(0, 120)}${body ? ` [${body.name}]` : ""} → no answer (${(lastError as Error).message.split("\n")[0]})`);
       return null;
     }
     statuses.set(response.status(), (statuses.get(response.status()) ?? 0) + 1);
@@ -158,11 +159,13 @@ test("route fuzzer: every route, hostile segments, methods and bodies, as every 
     const isApi = route.segments[0]?.kind === "static" && route.segments[0].value === "api" && route.segments[1]?.kind === "static" && route.segments[1].value === "v1";
     // A token means nothing to the pages, a session nothing to the partner API: each is fuzzed as the callers it has.
     const callers = personas.filter((p) => (isApi ? ["anonymous", "api-token"] : ["anonymous", "partner", "admin"]).includes(p.name));
+    // Signed out, a hostile segment of a page only meets the sign-in redirect: once is enough.
+    const segmentCallers = isApi ? callers : callers.filter((p) => p.name !== "anonymous" || route.kind === "handler");
     // 1. Hostile values in each dynamic segment, with each of the route's methods.
     for (const index of dynamicIndexes) {
       for (const value of HOSTILE_SEGMENTS) {
         const url = urlOf(route, { index, value });
-        for (const persona of callers) {
+        for (const persona of segmentCallers) {
           for (const method of route.methods.filter((m) => m !== "HEAD" && m !== "OPTIONS")) {
             jobs.push(async () => {
               const response = await send(persona, method, url, method === "GET" ? undefined : HOSTILE_BODIES[0]);
@@ -179,12 +182,14 @@ test("route fuzzer: every route, hostile segments, methods and bodies, as every 
     // 2. Every method, and hostile bodies, on the route with valid segments.
     const url = urlOf(route);
     for (const persona of callers) {
-      for (const method of HTTP_METHODS) {
-        const bodies = method === "GET" || method === "HEAD" || method === "OPTIONS" ? [undefined] : method === "POST" ? HOSTILE_BODIES : HOSTILE_BODIES.slice(1, 2);
+      // Every method, body and query as the most privileged caller (who reaches the most code); the basics as the others.
+      const privileged = persona.name === (isApi ? "api-token" : "admin");
+      for (const method of privileged ? HTTP_METHODS : (["GET", "POST", "DELETE"] as const)) {
+        const bodies = method === "GET" || method === "HEAD" || method === "OPTIONS" ? [undefined] : method === "POST" && privileged ? HOSTILE_BODIES : HOSTILE_BODIES.slice(1, 2);
         for (const body of bodies) jobs.push(async () => void (await send(persona, method, url, body)));
       }
       // 3. Hostile query strings on pages and GET handlers.
-      if (route.methods.includes("GET")) for (const q of HOSTILE_QUERIES) jobs.push(async () => void (await send(persona, "GET", url + q)));
+      if (privileged && route.methods.includes("GET")) for (const q of HOSTILE_QUERIES) jobs.push(async () => void (await send(persona, "GET", url + q)));
     }
   }
 
@@ -220,7 +225,7 @@ test("route fuzzer: every route, hostile segments, methods and bodies, as every 
     while (next < jobs.length) await jobs[next++]!();
   }));
 
-  const fivexx = failures.length;
+  const fivexx = failures.filter((f) => !f.includes("no answer")).length;
   if (fivexx > 0) {
     // One line per kind of failure (persona and segment value folded), so a regression reads at a glance.
     const kinds = new Map<string, number>();
@@ -230,9 +235,9 @@ test("route fuzzer: every route, hostile segments, methods and bodies, as every 
     }
     console.log([...kinds].map(([k, n]) => `  ${n}× ${k}`).join("\n"));
   }
-  console.log(`route fuzzer: ${routes.length} routes (${routes.filter((r) => r.kind === "page").length} pages, ${routes.filter((r) => r.kind === "handler").length} handlers), ${actions.length} server actions, ${count} requests, ${fivexx} 5xx or no answer; statuses ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(" ")}`);
-  test.info().annotations.push({ type: "route-fuzzer", description: `${count} requests, ${fivexx} 5xx` });
-  expect(failures.slice(0, 40), `${fivexx} of ${count} requests answered 5xx or not at all`).toEqual([]);
+  console.log(`route fuzzer: ${routes.length} routes (${routes.filter((r) => r.kind === "page").length} pages, ${routes.filter((r) => r.kind === "handler").length} handlers), ${actions.length} server actions, ${count} requests, ${fivexx} 5xx, ${failures.length - fivexx} without answer; statuses ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(" ")}`);
+  test.info().annotations.push({ type: "route-fuzzer", description: `${count} requests, ${fivexx} 5xx, ${failures.length - fivexx} without answer` });
+  expect(failures.slice(0, 40), `${failures.length} of ${count} requests answered 5xx or not at all`).toEqual([]);
   expect(notProblem.slice(0, 20), "partner API errors are application/problem+json").toEqual([]);
   // The portal is still healthy after all of it.
   expect((await anonymous.get("/api/health")).status()).toBe(200);
