@@ -180,9 +180,12 @@ test("support enables it at once; a real TLS handshake with the issued certifica
   const partner = await as(browser, "partner@globex.test");
   await partner.goto(`/apps/${state.appId}/environments/sandbox`);
   const form = partner.getByRole("form", { name: new RegExp(`Report key compromise for .*${CN.replace(/\./g, "\\.")}`) });
+  // Issue 16: the revocation is a two-step confirmation (open, tick, confirm).
+  await partner.locator("details", { has: form }).locator("summary").click();
   await form.getByLabel("What happened").fill("laptop stolen");
+  await form.getByRole("checkbox").check();
   await form.getByRole("button", { name: "Report key compromise — revoke now" }).click();
-  await expect(form.getByRole("status")).toBeVisible();
+  await expect(partner.getByTestId("success-notice")).toContainText("Certificate revoked");
 
   await expect
     .poll(async () => ((await published())?.clients.apps ?? []).some((a) => a.clients.some((c) => c.fingerprintSha256 === fingerprint)), { timeout: 30_000 })

@@ -174,7 +174,10 @@ test("clean-up: the partner revokes both (nothing stays in service for later jou
   for (const subject of [state.newSubject!, state.oldSubject!]) {
     const form = partner.getByRole("form", { name: new RegExp(`Report key compromise for .*${subject.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) });
     if ((await form.count()) === 0) continue;
-    await form.getByRole("button").click();
+    // Issue 16: the revocation is a two-step confirmation (open, tick, confirm).
+    await partner.locator("details", { has: form }).locator("summary").click();
+    await form.getByRole("checkbox").check();
+    await form.getByRole("button", { name: "Report key compromise — revoke now" }).click();
     await expect(async () => {
       await partner.reload();
       await expect(partner.getByRole("form", { name: new RegExp(`Report key compromise for .*${subject}`) })).toHaveCount(0, { timeout: 1_000 });

@@ -5,6 +5,7 @@
  * public endpoints, so every rule lives in the domain function they call.
  */
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { z } from "zod";
 import { toPublicError } from "@/lib/auth/app-error";
@@ -94,11 +95,29 @@ export async function rescheduleAction(_: ActionState, form: FormData): Promise<
 }
 
 export async function cancelEnablementAction(_: ActionState, form: FormData): Promise<ActionState> {
-  return run(async () => {
-    const input = z.object({ enablementId: id, reason: z.string().trim().min(3, "Give a reason (the partner sees it).") }).parse(fields(form));
-    await cancelEnablement(await getDb(), { actor: await actor(), now: new Date(), ...input });
+  const result = await run(async () => {
+    const input = z
+      .object({ enablementId: id, reason: z.string().trim().min(3, "Give a reason (the partner sees it)."), confirm: z.literal("yes", "Tick the box to confirm the cancellation.") })
+      .parse(fields(form));
+    await cancelEnablement(await getDb(), { actor: await actor(), now: new Date(), enablementId: input.enablementId, reason: input.reason });
     return "Enablement cancelled; the certificate is ready to schedule again.";
   });
+  if (result.error) return result;
+  // Issue 16: the row is gone once cancelled, so the outcome is shown by the page.
+  redirect(`/support/schedule?${backQuery(form, ["tz"], "enablement-cancelled")}`);
+}
+
+/** The page's own view parameters (whitelisted) plus a notice code, for the redirect after a destructive action. */
+function backQuery(form: FormData, keys: string[], notice: string): string {
+  const raw = form.get("back");
+  const from = new URLSearchParams(typeof raw === "string" ? raw : "");
+  const out = new URLSearchParams();
+  for (const k of keys) {
+    const v = from.get(k);
+    if (v && /^[A-Za-z0-9_+\-/:.]{1,80}$/.test(v)) out.set(k, v);
+  }
+  out.set("notice", notice);
+  return out.toString();
 }
 
 export async function revokeAction(_: ActionState, form: FormData): Promise<ActionState> {
@@ -169,11 +188,13 @@ export async function createWindowAction(_: ActionState, form: FormData): Promis
 }
 
 export async function cancelWindowAction(_: ActionState, form: FormData): Promise<ActionState> {
-  return run(async () => {
-    const input = z.object({ windowId: id, reason: z.string().trim().min(3, "Give a reason.") }).parse(fields(form));
-    await cancelWindow(await getDb(), { actor: await actor(), now: new Date(), ...input });
+  const result = await run(async () => {
+    const input = z.object({ windowId: id, reason: z.string().trim().min(3, "Give a reason."), confirm: z.literal("yes", "Tick the box to confirm the cancellation.") }).parse(fields(form));
+    await cancelWindow(await getDb(), { actor: await actor(), now: new Date(), windowId: input.windowId, reason: input.reason });
     return "Window cancelled.";
   });
+  if (result.error) return result;
+  redirect(`/support/windows?${backQuery(form, ["scope", "view", "start", "tz"], "window-cancelled")}`);
 }
 
 export async function addBlackoutAction(_: ActionState, form: FormData): Promise<ActionState> {

@@ -2,13 +2,14 @@
 /** API token actions: thin; lib/auth/api-tokens decides and audits. */
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db";
 import { requireApiUser } from "@/lib/auth/session";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { toPublicError } from "@/lib/auth/app-error";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 
-export type TokenState = { token?: string; name?: string; error?: string; ok?: string };
+export type TokenState = { token?: string; tokenId?: string; name?: string; error?: string; ok?: string };
 
 async function meta() {
   const h = await headers();
@@ -22,7 +23,7 @@ export async function createTokenAction(_: TokenState, form: FormData): Promise<
     const created = await createApiToken(await getDb(), { user, name: typeof name === "string" ? name : "", meta: await meta() });
     revalidatePath("/tokens");
     // Shown once, in this response only; the database keeps its hash.
-    return { token: created.token, name: created.summary.name };
+    return { token: created.token, tokenId: created.summary.id, name: created.summary.name };
   } catch (error) {
     return { error: toPublicError(error).message };
   }
@@ -30,12 +31,15 @@ export async function createTokenAction(_: TokenState, form: FormData): Promise<
 
 export async function revokeTokenAction(_: TokenState, form: FormData): Promise<TokenState> {
   const tokenId = form.get("tokenId");
+  // Issue 16: the confirmation is checked on the server too (the page's checkbox is required).
+  if (form.get("confirm") !== "yes") return { error: "Tick the box to confirm the revocation." };
   try {
     const user = await requireApiUser();
     await revokeApiToken(await getDb(), { user, tokenId: typeof tokenId === "string" ? tokenId : "", now: new Date(), meta: await meta() });
     revalidatePath("/tokens");
-    return { ok: "Token revoked. Calls with it are refused from now on." };
   } catch (error) {
     return { error: toPublicError(error).message };
   }
+  // Outside the try: redirect() throws to navigate; the page shows the outcome.
+  redirect("/tokens?notice=token-revoked");
 }

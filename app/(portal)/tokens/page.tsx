@@ -4,10 +4,12 @@ import { requireRole } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
 import { CreateTokenForm, RevokeTokenForm } from "./token-forms";
+import { SuccessNotice } from "@/app/_components/danger-confirm";
 
 export const metadata: Metadata = { title: "API tokens" };
 
-export default async function TokensPage() {
+export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const notice = (await searchParams).notice;
   const user = await requireRole("partner", { returnTo: "/tokens" });
   const tokens = await listApiTokens(await getDb(), user);
   return (
@@ -21,9 +23,14 @@ export default async function TokensPage() {
           </>
         }
       />
+      {notice === "token-revoked" ? (
+        <SuccessNotice title="Token revoked. Calls with it are refused from now on.">
+          <p>Next step: create a new token below if your automation still needs one, and remove the old one from where it was stored.</p>
+        </SuccessNotice>
+      ) : null}
       <section className="card" aria-labelledby="create">
         <h2 id="create">Create a token</h2>
-        <CreateTokenForm />
+        <CreateTokenForm revokedIds={tokens.filter((t) => t.revokedAt).map((t) => t.id)} />
       </section>
       <section aria-labelledby="list">
         <h2 id="list">Your organisation's tokens</h2>

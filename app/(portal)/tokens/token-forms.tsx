@@ -2,8 +2,10 @@
 import { useActionState } from "react";
 import { createTokenAction, revokeTokenAction, type TokenState } from "./actions";
 import styles from "./tokens.module.css";
+import { DangerConfirm } from "@/app/_components/danger-confirm";
 
-export function CreateTokenForm() {
+/** `revokedIds`: tokens revoked since; a revoked token's secret is no longer shown (issue 16). */
+export function CreateTokenForm({ revokedIds = [] }: { revokedIds?: string[] }) {
   const [state, action, pending] = useActionState<TokenState, FormData>(createTokenAction, {});
   return (
     <form action={action}>
@@ -19,7 +21,11 @@ export function CreateTokenForm() {
           {state.error}
         </p>
       ) : null}
-      {state.token ? (
+      {state.token && state.tokenId && revokedIds.includes(state.tokenId) ? (
+        <p className={`alert alert--info ${styles.created}`} role="status">
+          The token “{state.name}” was revoked; its secret is no longer shown.
+        </p>
+      ) : state.token ? (
         <div className={`alert alert--info ${styles.created}`} role="status">
           <p>
             <strong>Copy the token “{state.name}” now.</strong> It is shown only this once; Certdesk keeps only a hash of it.
@@ -34,18 +40,21 @@ export function CreateTokenForm() {
 }
 
 export function RevokeTokenForm({ tokenId, name }: { tokenId: string; name: string }) {
-  const [state, action, pending] = useActionState<TokenState, FormData>(revokeTokenAction, {});
   return (
-    <form action={action}>
+    <DangerConfirm
+      action={revokeTokenAction}
+      trigger="Revoke…"
+      label={`Revoke token ${name}`}
+      submitLabel={`Revoke ${name}`}
+      acknowledge={`I understand that calls with “${name}” are refused from now on`}
+      consequence={
+        <p>
+          <strong>Revoke the token “{name}”?</strong> Every API call made with it is refused at once and this cannot be undone. Next, create a new
+          token and put it where your automation keeps its secret.
+        </p>
+      }
+    >
       <input type="hidden" name="tokenId" value={tokenId} />
-      <button type="submit" className="button button--secondary" disabled={pending} aria-label={`Revoke ${name}`}>
-        {pending ? "Revoking…" : "Revoke"}
-      </button>
-      {state.error ? (
-        <span className="alert alert--error" role="alert">
-          {state.error}
-        </span>
-      ) : null}
-    </form>
+    </DangerConfirm>
   );
 }

@@ -6,6 +6,7 @@ import { formatInZone, listReadyToSchedule, listScheduledEnablements, listWindow
 import { EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { cancelEnablementAction, rescheduleAction, scheduleAction } from "../actions";
 import { ActionForm } from "../_components/action-form";
+import { DangerConfirm, SuccessNotice } from "@/app/_components/danger-confirm";
 import { viewerZone } from "../_components/zone";
 import { ZonePicker } from "../_components/zone-picker";
 
@@ -15,7 +16,8 @@ const WEEKS_AHEAD = 8;
 
 export default async function SchedulePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireRole(["support", "admin"]);
-  const tz = viewerZone((await searchParams).tz);
+  const sp = await searchParams;
+  const tz = viewerZone(sp.tz);
   const db = await getDb();
   const now = new Date();
   const actor = { kind: "user" as const, user };
@@ -45,6 +47,11 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
           <Link href="/support">Enablements</Link> · <Link href={`/support/windows?tz=${encodeURIComponent(tz)}`}>Windows calendar</Link>
         </p>
       </PageHeader>
+      {sp.notice === "enablement-cancelled" ? (
+        <SuccessNotice title="Enablement cancelled. The partner has been notified.">
+          <p>Next step: the certificate is back under Ready to schedule; book a new window for it there.</p>
+        </SuccessNotice>
+      ) : null}
       <ZonePicker tz={tz} />
 
       <section aria-labelledby="ready">
@@ -154,10 +161,28 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
                       )}
                     </td>
                     <td>
-                      <ActionForm action={cancelEnablementAction} submitLabel="Cancel" secondary label={`Cancel ${e.appName} ${e.environmentLabel}`}>
+                      <DangerConfirm
+                        action={cancelEnablementAction}
+                        trigger="Cancel…"
+                        label={`Cancel ${e.appName} ${e.environmentLabel}`}
+                        submitLabel="Cancel this enablement"
+                        acknowledge="I understand the certificate will not be enabled"
+                        consequence={
+                          <p>
+                            <strong>
+                              Cancel the enablement of {e.leafSubject ?? "this certificate"} for {e.appName} — {e.environmentLabel}?
+                            </strong>{" "}
+                            The certificate is not put in service; the partner is notified with your reason, and it goes back to Ready to schedule.
+                          </p>
+                        }
+                      >
                         <input type="hidden" name="enablementId" value={e.enablementId} />
-                        <input name="reason" required minLength={3} maxLength={500} placeholder="Reason (the partner sees it)" aria-label="Reason for cancelling" />
-                      </ActionForm>
+                        <input type="hidden" name="back" value={new URLSearchParams({ tz }).toString()} />
+                        <label className="danger-confirm__field">
+                          <span>Reason for cancelling (the partner sees it)</span>
+                          <input name="reason" required minLength={3} maxLength={500} />
+                        </label>
+                      </DangerConfirm>
                     </td>
                   </tr>
                 ))}

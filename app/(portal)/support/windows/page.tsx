@@ -6,6 +6,7 @@ import { formatInZone, listBlackoutDates, listProgramEnvironments, listRecurrenc
 import { EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { addBlackoutAction, cancelWindowAction, createRecurrenceAction, createWindowAction, deactivateRecurrenceAction, removeBlackoutAction } from "../actions";
 import { ActionForm } from "../_components/action-form";
+import { DangerConfirm, SuccessNotice } from "@/app/_components/danger-confirm";
 import { COMMON_ZONES, viewerZone } from "../_components/zone";
 
 export const metadata: Metadata = { title: "Enablement windows" };
@@ -83,6 +84,12 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
         </p>
       </PageHeader>
 
+      {sp.notice === "window-cancelled" ? (
+        <SuccessNotice title="Window cancelled. Partners can no longer book it.">
+          <p>Next step: add another window below if this environment still needs one this week.</p>
+        </SuccessNotice>
+      ) : null}
+
       <form method="get" className="inline-form" aria-label="Calendar view">
         <label htmlFor="scope">Environment</label>
         <select id="scope" name="scope" defaultValue={scope?.value}>
@@ -151,10 +158,26 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
                                 {w.booked}/{w.capacity} · {w.status}
                               </span>
                               {w.status === "planned" && w.booked === 0 ? (
-                                <ActionForm action={cancelWindowAction} submitLabel="Cancel window" secondary label={`Cancel window ${formatInZone(w.startsAt, tz)}`}>
+                                <DangerConfirm
+                                  action={cancelWindowAction}
+                                  trigger="Cancel window…"
+                                  label={`Cancel window ${formatInZone(w.startsAt, tz)}`}
+                                  submitLabel="Cancel this window"
+                                  acknowledge="I understand partners can no longer book it"
+                                  consequence={
+                                    <p>
+                                      <strong>Cancel the window of {formatInZone(w.startsAt, tz)}?</strong> Nothing is booked in it; partners stop seeing it at once.
+                                      Calendars that imported it drop it.
+                                    </p>
+                                  }
+                                >
                                   <input type="hidden" name="windowId" value={w.id} />
-                                  <input name="reason" required minLength={3} placeholder="Reason" aria-label="Reason for cancelling the window" />
-                                </ActionForm>
+                                  <input type="hidden" name="back" value={new URLSearchParams({ scope: scope?.value ?? "", view, start: anchor, tz }).toString()} />
+                                  <label className="danger-confirm__field">
+                                    <span>Reason for cancelling the window</span>
+                                    <input name="reason" required minLength={3} />
+                                  </label>
+                                </DangerConfirm>
                               ) : null}
                             </li>
                           ))}

@@ -9,6 +9,7 @@ import { loadEnvironmentDetail } from "@/lib/submissions/app-grid";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
+import { SuccessNotice } from "@/app/_components/danger-confirm";
 import { ScheduleSummary } from "./schedule/_components/schedule-summary";
 import { TestYourCertificate } from "./_components/test-your-certificate";
 
@@ -29,8 +30,9 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
   return { title: `${app.name} — ${environment.label}` };
 }
 
-export default async function EnvironmentPage({ params }: { params: Promise<Params> }) {
+export default async function EnvironmentPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { appId, env } = await params;
+  const notice = (await searchParams).notice;
   const { app, environment } = await load(appId, env);
   const detail = await loadEnvironmentDetail(await getDb(), { viewer: await requireUser(), appId: app.id, environmentId: environment.id });
   const now = new Date();
@@ -48,6 +50,16 @@ export default async function EnvironmentPage({ params }: { params: Promise<Para
       <PageHeader title={`${app.name} — ${environment.label}`}>
         <Breadcrumbs items={[{ href: "/apps", label: "Developer apps" }, { label: app.name }, { label: environment.label }]} />
       </PageHeader>
+
+      {notice === "revoked" ? (
+        <SuccessNotice title="Certificate revoked. The gateway no longer trusts it; calls made with it are refused within a minute.">
+          <p>
+            Next step:{" "}
+            <Link href={`/apps/${app.id}/environments/${encodeURIComponent(environment.key)}/submissions/new`}>upload a replacement</Link> made from a new
+            key.
+          </p>
+        </SuccessNotice>
+      ) : null}
 
       <section className="card" aria-labelledby="summary">
         <h2 id="summary">Summary</h2>

@@ -65,7 +65,17 @@ export async function ScheduleSummary({ user, appId, environmentKey, programId }
                 ) : (
                   "active"
                 )}
-                {schedule.canRevoke ? <ReportCompromiseForm submissionId={c.submissionId} subject={c.subject} /> : null}
+                {schedule.canRevoke ? (
+                  <ReportCompromiseForm
+                    submissionId={c.submissionId}
+                    subject={c.subject}
+                    appId={schedule.app.id}
+                    appName={schedule.app.name}
+                    environmentKey={schedule.environment.key}
+                    environmentLabel={schedule.environment.label}
+                    production={schedule.environment.production}
+                  />
+                ) : null}
               </li>
             ))}
           </ul>
