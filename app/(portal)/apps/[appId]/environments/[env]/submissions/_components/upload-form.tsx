@@ -11,14 +11,28 @@ import { FindingsList, type FindingItem } from "./findings-list";
 import styles from "./submissions.module.css";
 
 /** `renews`: the certificate this upload renews (issue 14, "Renew"), sent as `replaces`, with its purpose preset. */
-type Props = { uploadUrl: string; submissionBase: string; maxBytes: number; maxFiles: number; renews?: { id: string; purpose: string } };
+type Props = {
+  uploadUrl: string;
+  submissionBase: string;
+  maxBytes: number;
+  maxFiles: number;
+  renews?: { id: string; purpose: string };
+  /** Issue 16: what the program asks for, and the purposes it has (from lib/policy/program-summary). */
+  help?: string;
+  purposes?: { value: string; label: string }[];
+};
+
+const ALL_PURPOSES = [
+  { value: "mtls", label: "mTLS client authentication" },
+  { value: "signature", label: "Message signature" },
+];
 type Problem = { title?: string; detail?: string; verdict?: { findings: FindingItem[] } };
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
 }
 
-export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles, renews }: Props) {
+export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles, renews, help, purposes = ALL_PURPOSES }: Props) {
   const router = useRouter();
   const input = useRef<HTMLInputElement>(null);
   const [files, setFiles] = useState<File[]>([]);
@@ -26,7 +40,7 @@ export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles, rene
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [refused, setRefused] = useState<FindingItem[] | null>(null);
-  const [purpose, setPurpose] = useState(renews?.purpose ?? "mtls");
+  const [purpose, setPurpose] = useState(renews?.purpose ?? purposes[0]?.value ?? "mtls");
   // One key per chosen set of files: a double click or a retry makes one submission.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
 
@@ -101,7 +115,7 @@ export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles, rene
         data-testid="dropzone"
       >
         <p id="upload-help">
-          Drop the certificate chain here (PEM, DER or PKCS#7, one or several files), one .zip holding it, or a CSR. Never include a private key.
+          {help ?? "Drop the certificate chain here (PEM, DER or PKCS#7, one or several files), one .zip holding it, or a CSR. Never include a private key."}
         </p>
         <input
           ref={input}
@@ -142,8 +156,11 @@ export function UploadForm({ uploadUrl, submissionBase, maxBytes, maxFiles, rene
       <div className="field">
         <label htmlFor="purpose">Purpose</label>
         <select id="purpose" name="purpose" className={styles.select} value={purpose} onChange={(e) => setPurpose(e.target.value)}>
-          <option value="mtls">mTLS client authentication</option>
-          <option value="signature">Message signature</option>
+          {purposes.map((p) => (
+            <option key={p.value} value={p.value}>
+              {p.label}
+            </option>
+          ))}
         </select>
       </div>
 

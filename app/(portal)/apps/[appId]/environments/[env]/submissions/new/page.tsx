@@ -4,10 +4,14 @@ import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
 import { pageSegments } from "@/lib/http/route-params";
 import { partnerOrganisationIds } from "@/lib/auth/access";
 import Link from "next/link";
+import { Fragment } from "react";
 import { Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { findRenewable } from "@/lib/expiry/pages";
-import { MAX_FILES, MAX_UPLOAD_BYTES } from "@/lib/submissions/limits";
+import { MAX_FILES, MAX_UPLOAD_BYTES, PURPOSES } from "@/lib/submissions/limits";
+import { findProgram } from "@/lib/submissions/load-program";
+import { getDb } from "@/lib/db";
+import { purposeName, summarizeProgram } from "@/lib/policy/program-summary";
 import { UploadForm } from "../_components/upload-form";
 
 export const metadata: Metadata = { title: "New submission" };
@@ -25,6 +29,9 @@ export default async function NewSubmissionPage({ params, searchParams }: { para
   // Issue 14: "Renew" on a certificate opens this page with ?replaces=<certificate id>.
   const replaces = (await searchParams).replaces;
   const renews = typeof replaces === "string" ? await findRenewable(user, { id: replaces, appId: app.id, environmentKey: environment.key }) : null;
+  // Issue 16: what this app's program asks for, generated from the program's own data.
+  const program = await findProgram(await getDb(), app.programId);
+  const summary = program ? summarizeProgram(program, { allPurposes: PURPOSES }) : null;
   return (
     <>
       <PageHeader title="New submission" intro={`${app.name} — ${environment.label}. The verdict appears as soon as the files are checked.`}>
@@ -39,9 +46,46 @@ export default async function NewSubmissionPage({ params, searchParams }: { para
           </p>
         </section>
       ) : null}
+      {program && summary ? (
+        <section className="card" aria-labelledby="program-heading" data-testid="program-summary">
+          <h2 id="program-heading">What {program.name} asks for</h2>
+          <p>
+            <strong>{summary.headline}</strong>
+          </p>
+          <dl className="facts">
+            {summary.items.map((i) => (
+              <Fragment key={i.key}>
+                <dt>{i.label}</dt>
+                <dd>{i.text}</dd>
+              </Fragment>
+            ))}
+          </dl>
+          <details>
+            <summary>How to make {summary.commands.length > 1 ? "them" : "it"} with openssl</summary>
+            <ul className="plain-list">
+              {summary.commands.map((c) => (
+                <li key={c.command}>
+                  {c.label}:
+                  <pre className="mono command">
+                    <code>{c.command}</code>
+                  </pre>
+                </li>
+              ))}
+            </ul>
+          </details>
+        </section>
+      ) : null}
       <section className="card" aria-labelledby="upload-heading">
         <h2 id="upload-heading">Upload</h2>
-        <UploadForm uploadUrl={`${envPath}/submissions/upload`} submissionBase={`${envPath}/submissions`} maxBytes={MAX_UPLOAD_BYTES} maxFiles={MAX_FILES} renews={renews ? { id: renews.id, purpose: renews.purpose } : undefined} />
+        <UploadForm
+          uploadUrl={`${envPath}/submissions/upload`}
+          submissionBase={`${envPath}/submissions`}
+          maxBytes={MAX_UPLOAD_BYTES}
+          maxFiles={MAX_FILES}
+          renews={renews ? { id: renews.id, purpose: renews.purpose } : undefined}
+          help={summary ? `${summary.headline} Drop the files here or choose them. Never include a private key.` : undefined}
+          purposes={summary?.purposes.map((p) => ({ value: p, label: p === "mtls" ? "mTLS client authentication" : p === "signature" ? "Message signature" : purposeName(p) }))}
+        />
       </section>
     </>
   );
