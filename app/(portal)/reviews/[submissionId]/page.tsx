@@ -29,6 +29,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
   const age = ageLabel(view.age.badge, view.age.businessDays, view.age.target);
   const warnings = view.findings.filter((f) => f.severity === "warning");
   const title = `${view.app.name} — ${view.environment.label}`;
+  // Issue 16: once this reviewer has approved, Approve is disabled and says when.
+  const myApproval = view.reviews.find((r) => r.decision === "approve" && r.reviewerId === viewer.id);
+  const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   return (
     <>
       <PageHeader title={title} intro={`${s.kind === "csr" ? "Certificate request" : "Certificate chain"} from ${view.organisation.name}.`}>
@@ -94,27 +97,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
         </p>
       ) : null}
 
-      <section className="card" aria-labelledby="decide">
-        <h2 id="decide">Decision</h2>
-        {view.cannotDecide ? (
-          <p role="status">{view.cannotDecide}</p>
-        ) : (
-          <>
-            {view.approveBlockers.length ? (
-              <ul className={styles.blockers} aria-label="Before you can approve">
-                {view.approveBlockers.map((b) => (
-                  <li key={b}>{b}</li>
-                ))}
-              </ul>
-            ) : null}
-            <div className={styles.decisions}>
-              <DecisionForm submissionId={s.id} kind="approve" />
-              <DecisionForm submissionId={s.id} kind="request-changes" />
-              <DecisionForm submissionId={s.id} kind="reject" />
-            </div>
-          </>
-        )}
-      </section>
+      <p>
+        <a href="#decision">Go to the decision</a> (after the evidence below)
+      </p>
 
       <section aria-labelledby="findings">
         <h2 id="findings">Findings</h2>
@@ -333,6 +318,28 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
               </tbody>
             </table>
           </TableRegion>
+        )}
+      </section>
+      {/* Issue 16: the decision comes last, after the evidence it rests on. */}
+      <section className="card" aria-labelledby="decide" id="decision">
+        <h2 id="decide">Decision</h2>
+        {view.cannotDecide ? (
+          <p role="status">{view.cannotDecide}</p>
+        ) : (
+          <>
+            {view.approveBlockers.length ? (
+              <ul className={styles.blockers} aria-label="Before you can approve">
+                {view.approveBlockers.map((b) => (
+                  <li key={b}>{b}</li>
+                ))}
+              </ul>
+            ) : null}
+            <div className={styles.decisions}>
+              <DecisionForm submissionId={s.id} kind="approve" disabled={!!myApproval} note={myApproval ? `You approved at ${utc(myApproval.createdAt)}.` : undefined} />
+              <DecisionForm submissionId={s.id} kind="request-changes" />
+              <DecisionForm submissionId={s.id} kind="reject" />
+            </div>
+          </>
         )}
       </section>
     </>

@@ -60,7 +60,8 @@ const FORMS: Record<Kind, { action: typeof approveAction; label: string; pending
 };
 
 /** One decision: approve, request changes or reject. The server decides whether it may be taken. */
-export function DecisionForm({ submissionId, kind, disabled }: { submissionId: string; kind: Kind; disabled?: boolean }) {
+/** `note`: why the button is disabled (e.g. "You approved at …"), shown beside it and tied to it for screen readers. */
+export function DecisionForm({ submissionId, kind, disabled, note }: { submissionId: string; kind: Kind; disabled?: boolean; note?: string }) {
   const f = FORMS[kind];
   const [state, action, pending] = useActionState<ReviewActionState, FormData>(f.action, {});
   const id = `comment-${kind}`;
@@ -71,9 +72,14 @@ export function DecisionForm({ submissionId, kind, disabled }: { submissionId: s
         <label htmlFor={id}>{f.comment}</label>
         <textarea id={id} name="comment" rows={3} maxLength={4000} required={f.required} />
       </div>
-      <button type="submit" className={f.className} disabled={pending || disabled}>
+      <button type="submit" className={f.className} disabled={pending || disabled} aria-describedby={note ? `${id}-note` : undefined}>
         {pending ? f.pending : f.label}
       </button>
+      {note ? (
+        <p id={`${id}-note`} className="meta" data-testid={`${kind}-note`}>
+          {note}
+        </p>
+      ) : null}
       <Result state={state} submissionId={submissionId} />
     </form>
   );

@@ -1,0 +1,66 @@
+/**
+ * Issue 16 item 6: the review page serves the reviewer — the evidence comes first and the
+ * decision last, and once a reviewer has approved a production submission (two approvals
+ * needed), their Approve button is disabled and says when they approved.
+ */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { signIn } from "../helpers/auth";
+import { TempFiles } from "../submissions/material";
+
+const files = new TempFiles();
+const label = `ux${Date.now().toString(36)}`;
+test.afterAll(() => files.remove());
+
+async function as(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext({ timezoneId: "UTC" });
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** A CSR from its own new RSA 2048 key, as the upload page's openssl command makes it. */
+function csr(name: string, cn: string): string {
+  const keyFile = files.write(`${name}.key`, "");
+  execFileSync("openssl", ["genrsa", "-out", keyFile, "2048"], { stdio: "ignore" });
+  const csrFile = path.join(files.dir, `${name}.csr`);
+  execFileSync("openssl", ["req", "-new", "-key", keyFile, "-out", csrFile, "-subj", `/C=FR/ST=IdF/L=Paris/O=Globex Financial/CN=${cn}/emailAddress=pki@globex.test`]);
+  return csrFile;
+}
+
+test("evidence first, decision last; after approving, Approve is disabled with the time", async ({ browser }) => {
+  const partner = await as(browser, "partner@globex.test");
+  await partner.goto("/apps");
+  await partner.getByRole("link", { name: /^Production environment of Globex Cards/ }).click();
+  await partner.getByRole("link", { name: "New submission" }).click();
+  await partner.getByLabel("Choose files").setInputFiles([csr("mtls", `cards-${label}.globex.test`), csr("signature", `signing-${label}.globex.test`)]);
+  await partner.getByRole("button", { name: "Upload and check" }).click();
+  await expect(partner.getByText("Accepted", { exact: true })).toBeVisible();
+  await partner.getByRole("button", { name: "Submit for review" }).click();
+  await expect(partner.getByTestId("submission-status")).toHaveText("In review");
+  const submissionId = partner.url().split("/").pop()!;
+
+  const reviewer = await as(browser, "reviewer1@certdesk.test");
+  await reviewer.goto(`/reviews/${submissionId}`);
+  const headings = await reviewer.getByRole("main").getByRole("heading", { level: 2 }).allTextContents();
+  expect(headings.at(-1)).toBe("Decision");
+  expect(headings.indexOf("Findings")).toBeGreaterThanOrEqual(0);
+  expect(headings.indexOf("Findings")).toBeLessThan(headings.indexOf("Decision"));
+  // A skip link leads straight to the decision for a reviewer who has read the evidence.
+  await expect(reviewer.getByRole("link", { name: "Go to the decision" })).toHaveAttribute("href", "#decision");
+
+  const approve = reviewer.getByRole("form", { name: "Approve" });
+  await expect(approve.getByRole("button", { name: "Approve" })).toBeEnabled();
+  await approve.getByRole("button", { name: "Approve" }).click();
+  await expect(approve.getByRole("status")).toBeVisible();
+  await reviewer.reload();
+  await expect(reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" })).toBeDisabled();
+  await expect(reviewer.getByTestId("approve-note")).toHaveText(/^You approved at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$/);
+
+  // The second reviewer can still approve.
+  const second = await as(browser, "reviewer2@certdesk.test");
+  await second.goto(`/reviews/${submissionId}`);
+  await expect(second.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" })).toBeEnabled();
+  await expect(second.getByTestId("approve-note")).toHaveCount(0);
+});
