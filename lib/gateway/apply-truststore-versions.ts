@@ -12,7 +12,7 @@
 import { and, eq, inArray, max } from "drizzle-orm";
 import type { Database } from "@/lib/db";
 import { truststoreVersions } from "@/lib/db";
-import type { GatewayTruststoreUpdater } from "./truststore-updater";
+import type { GatewayTruststoreUpdater } from "./updater-types";
 
 export type GatewayApplyReport = {
   applied: { programId: string; environmentKey: string; version: number; domainName: string; warnings: string[] }[];

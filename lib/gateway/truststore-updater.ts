@@ -16,10 +16,9 @@ import { ApiGatewayV2Client, GetDomainNamesCommand, UpdateDomainNameCommand, typ
 import type { GatewayScope } from "./authorize";
 import { truststoreKeys } from "./clients-cache";
 
-export type TruststoreUpdate = { scope: GatewayScope; versionId: string };
-export type TruststoreUpdateResult = { domainName: string; truststoreVersion: string; warnings: string[] } | { domainName: null; reason: string };
+import type { GatewayTruststoreUpdater } from "./updater-types";
 
-export type GatewayTruststoreUpdater = { update(input: TruststoreUpdate): Promise<TruststoreUpdateResult> };
+export type { GatewayTruststoreUpdater, TruststoreUpdate, TruststoreUpdateResult } from "./updater-types";
 
 export function truststoreUri(bucket: string, scope: GatewayScope): string {
   return `s3://${bucket}/${truststoreKeys(scope).truststore}`;

@@ -29,7 +29,7 @@ import { formatInZone, MS } from "@/lib/scheduling/time";
 import type { Storage } from "@/lib/storage";
 import { applyTruststoreVersions, type GatewayApplyReport } from "@/lib/gateway/apply-truststore-versions";
 import { planActivationDue } from "@/lib/gateway/activation-due";
-import type { GatewayTruststoreUpdater } from "@/lib/gateway/truststore-updater";
+import type { GatewayTruststoreUpdater } from "@/lib/gateway/updater-types";
 
 export type ActivationDeps = {
   db: Database;
