@@ -15,6 +15,7 @@ import { acknowledgeWarning } from "@/lib/reviews/acknowledge-warning";
 import { approveSubmission } from "@/lib/reviews/approve-submission";
 import { scheduleEnablement } from "@/lib/scheduling/schedule-enablement";
 import { createSubmission } from "@/lib/submissions/create-submission";
+import { getSubmission } from "@/lib/submissions/get-submission";
 import { acmeChain, asUser, pemFile, setupHarness } from "@/lib/submissions/testing";
 import { getCertificate, getCertificateLineage, toResource } from "./certificates";
 import { runExpiryJob } from "./run-expiry-job";
@@ -111,6 +112,12 @@ describe("expiry and renewal journey", () => {
     const lineage = await getCertificateLineage(db, { viewer: u.acme, certificate: newRecord, now: t3 });
     expect(lineage.predecessor?.id).toBe(oldLeaf!.id);
     expect((await getCertificateLineage(db, { viewer: u.acme, certificate: oldRecord, now: t3 })).successors.map((s) => s.id)).toEqual([newLeaf!.id]);
+    // The timelines: the old submission shows its renewal and its retirement, the reminder before them.
+    const oldView = await getSubmission({ db }, { actor: partner, submissionId: oldSubmission });
+    const labels = oldView.timeline.map((e) => e.label);
+    expect(labels).toEqual(expect.arrayContaining(["Expiry reminder sent", "Renewal submitted (successor)", "Retired"]));
+    expect(labels.indexOf("Expiry reminder sent")).toBeLessThan(labels.indexOf("Renewal submitted (successor)"));
+    expect(labels.indexOf("Renewal submitted (successor)")).toBeLessThan(labels.lastIndexOf("Retired"));
     // Retired in time: no "expired" notice when its not-after passes.
     expect((await runExpiryJob({ db, now: new Date(t0.getTime() + 26 * DAY_MS), publicUrl })).expiryNotices).toEqual([]);
   }, 120_000);

@@ -262,8 +262,15 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
         targetId: submissionId,
         outcome: "success",
         at: now,
-        details: { ...via, appId: scope.appId, environmentId: scope.environmentId, purpose, status, verdict: verdict.verdict, codes, files: written.length, ...(replaced ? { replacedDraftId: replaced.id } : {}) },
+        details: { ...via, appId: scope.appId, environmentId: scope.environmentId, purpose, status, verdict: verdict.verdict, codes, files: written.length, ...(replaced ? { replacedDraftId: replaced.id } : {}), ...(replacesCertificateId ? { replacesCertificateId } : {}) },
       });
+      if (replacesCertificateId) {
+        // Issue 14: the renewed certificate's timeline shows that a successor was submitted.
+        const [renewed] = await tx.select({ submissionId: certificates.submissionId }).from(certificates).where(eq(certificates.id, replacesCertificateId));
+        if (renewed) {
+          await recordAudit(tx, { ...auditBase, action: "certificate.renewal", targetType: "submission", targetId: renewed.submissionId, outcome: "success", at: now, details: { ...via, certificateId: replacesCertificateId, successorSubmissionId: submissionId } });
+        }
+      }
     });
   } catch (error) {
     await deleteObjects(storage, written.map((w) => w.objectKey));

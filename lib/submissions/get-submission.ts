@@ -49,6 +49,7 @@ const EVENT_LABELS: Record<string, string> = {
   "certificate.expire": "Expired",
   "certificate.reminder": "Expiry reminder sent",
   "certificate.expiry_notice": "Expired: calls with it now fail",
+  "certificate.renewal": "Renewal submitted (successor)",
   "review.approve": "Approved by a reviewer",
   "review.request_changes": "Changes requested by a reviewer",
   "review.reject": "Rejected by a reviewer",
