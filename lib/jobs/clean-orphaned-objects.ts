@@ -1,22 +1,26 @@
 /**
  * Scheduled job "clean-orphaned-objects": stored objects without a submission file row
  * (see lib/submissions/cleanup-orphans). On AWS the dispatcher (lambda.ts) runs `run`
- * hourly; locally scripts/start.ts's job runner runs `runLocal` on every tick.
+ * hourly; locally scripts/start.ts's job runner runs `runLocal` on every tick. The same
+ * sweep drops rate-limit counters of windows long gone (issue 10), so that table stays small.
  */
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { createS3Client, getStorage } from "../storage";
 import { cleanupOrphans, DEFAULT_GRACE_MS, s3ObjectLister } from "../submissions/cleanup-orphans";
+import { pruneRateLimitCounters } from "../rate-limit";
 import type { JobContext } from "./types";
 
 export async function run(context: JobContext, options: { graceMs?: number } = {}) {
   const config = getConfig();
   const s3 = createS3Client(config);
   try {
-    return await cleanupOrphans(
-      { db: await getDb(), storage: getStorage(), listObjects: s3ObjectLister(s3, config.s3.bucket) },
+    const db = await getDb();
+    const result = await cleanupOrphans(
+      { db, storage: getStorage(), listObjects: s3ObjectLister(s3, config.s3.bucket) },
       { now: context.now, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) },
     );
+    return { ...result, rateLimitCountersPruned: await pruneRateLimitCounters(db, config.rateLimit, context.now) };
   } finally {
     s3.destroy();
   }
