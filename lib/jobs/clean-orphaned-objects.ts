@@ -1,7 +1,7 @@
 /**
  * Scheduled job "clean-orphaned-objects": stored objects without a submission file row
  * (see lib/submissions/cleanup-orphans). On AWS the dispatcher (lambda.ts) runs `run`
- * hourly; locally scripts/start.ts's job runner runs `runLocal` on every tick. The same
+ * daily (infra/jobs.ts); locally scripts/start.ts's job runner runs `runLocal` on every tick. The same
  * sweep drops rate-limit counters of windows long gone (issue 10), so that table stays small.
  */
 import { getConfig } from "../config";
