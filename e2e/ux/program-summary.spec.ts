@@ -5,7 +5,9 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "../helpers/auth";
-import { getExampleProgram } from "../../lib/policy/programs";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseProgram } from "../../lib/policy/program";
 import { summarizeProgram } from "../../lib/policy/program-summary";
 
 const CASES = [
@@ -14,6 +16,12 @@ const CASES = [
   { partner: "partner@globex.test", app: "Globex Payouts", env: "Stage", program: "s2s-zip" },
   { partner: "partner@globex.test", app: "Globex Cards", env: "Sandbox", program: "provider-ca-csr" },
 ] as const;
+
+/** Playwright's loader refuses JSON imports without an import attribute: read the program file itself. */
+function loadExampleProgram(id: string) {
+  const file = path.join(import.meta.dirname, "../../lib/policy/programs", `${id}.json`);
+  return parseProgram(JSON.parse(readFileSync(file, "utf8")));
+}
 
 async function openUpload(page: Page, app: string, env: string): Promise<void> {
   await page.goto("/apps");
@@ -24,7 +32,7 @@ async function openUpload(page: Page, app: string, env: string): Promise<void> {
 
 for (const c of CASES) {
   test(`${c.program}: the upload page summarises the program from its data`, async ({ page }) => {
-    const program = getExampleProgram(c.program)!;
+    const program = loadExampleProgram(c.program);
     const summary = summarizeProgram(program);
     await signIn(page, c.partner);
     await openUpload(page, c.app, c.env);
