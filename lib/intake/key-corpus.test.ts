@@ -51,7 +51,7 @@ describe("findKeyMaterial: no false alarms on what partners should send", () => 
     expect(alarms.map((f) => path.basename(f))).toEqual(["cryptography.io.with_garbage.pem"]);
   });
 
-  it("stays linear: a megabyte of base64, of hex and of dashes each scans in well under a second", () => {
+  it("stays linear: a megabyte of base64, of hex and of dashes each scans in seconds, not the minutes a quadratic scan would take", () => {
     const base64 = new TextEncoder().encode("QUJD".repeat(256 * 1024));
     const hexText = new TextEncoder().encode("0a".repeat(512 * 1024));
     const dashes = new TextEncoder().encode("-".repeat(1024 * 1024));
@@ -59,7 +59,8 @@ describe("findKeyMaterial: no false alarms on what partners should send", () => 
     for (const bytes of [base64, hexText, dashes, ints]) {
       const t = performance.now();
       expect(findKeyMaterial(bytes)).toBeUndefined();
-      expect(performance.now() - t).toBeLessThan(1500);
+      // A generous bound (a quadratic scan of 1 MiB takes minutes): speed itself is measured by `npm run bench`.
+      expect(performance.now() - t).toBeLessThan(10_000);
     }
   });
 });
