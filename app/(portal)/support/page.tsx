@@ -55,7 +55,7 @@ export default async function SupportPage() {
                     <Link href={`/apps/${s.appId}/environments/${encodeURIComponent(s.environmentKey)}`}>
                       {s.appName} — {s.environmentLabel}
                     </Link>{" "}
-                    {s.production ? <span className="tag">Production</span> : null}
+                    {s.production && !/production/i.test(s.environmentLabel) ? <span className="tag">Production</span> : null}
                   </td>
                   <td className="mono">{s.leafSubject ?? "—"}</td>
                   <td>{s.leafNotAfter ? isoDay(s.leafNotAfter) : "—"}</td>

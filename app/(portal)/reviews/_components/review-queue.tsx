@@ -94,7 +94,7 @@ export async function ReviewQueue({ viewer, searchParams }: { viewer: SessionUse
       </form>
 
       {page.items.length === 0 ? (
-        <EmptyState title={`No submissions ${statusLabel(filters.status).label.toLowerCase()} match`}>
+        <EmptyState title={`No submissions with the status “${statusLabel(filters.status).label}” match these filters`}>
           <p>When a partner sends a certificate chain or CSR that passes the program&apos;s checks, it appears here.</p>
         </EmptyState>
       ) : (
@@ -130,7 +130,7 @@ export async function ReviewQueue({ viewer, searchParams }: { viewer: SessionUse
                       <Link href={`/reviews/${s.id}`}>
                         {s.appName} — {s.environmentLabel}
                       </Link>{" "}
-                      {s.production ? <span className="tag">Production</span> : null}
+                      {s.production && !/production/i.test(s.environmentLabel) ? <span className="tag">Production</span> : null}
                       {s.supersedesId ? <div className="meta">Resubmission</div> : null}
                     </td>
                     <td>{s.kind === "csr" ? "CSR" : "Certificate chain"}</td>

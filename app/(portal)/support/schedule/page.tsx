@@ -89,7 +89,7 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
                         <Link href={`/apps/${r.appId}/environments/${encodeURIComponent(r.environmentKey)}`}>
                           {r.appName} — {r.environmentLabel}
                         </Link>{" "}
-                        {r.production ? <span className="tag">Production</span> : null}
+                        {r.production && !/production/i.test(r.environmentLabel) ? <span className="tag">Production</span> : null}
                       </td>
                       <td className="mono">{r.leaf.subject}</td>
                       <td>
@@ -140,7 +140,7 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
                     <td>
                       {e.organisationName}
                       <br />
-                      {e.appName} — {e.environmentLabel} {e.production ? <span className="tag">Production</span> : null}
+                      {e.appName} — {e.environmentLabel} {e.production && !/production/i.test(e.environmentLabel) ? <span className="tag">Production</span> : null}
                     </td>
                     <td className="mono">{e.leafSubject ?? "—"}</td>
                     <td>

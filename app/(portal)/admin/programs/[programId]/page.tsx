@@ -79,7 +79,8 @@ export default async function ProgramPage({
         </dl>
       </section>
 
-      <section aria-labelledby="environments">
+      {/* No accessible name on the section: the table region carries it (axe landmark-unique, issue 16). */}
+      <section>
         <h2 id="environments">Environments</h2>
         <TableRegion label="Environments">
           <table>
@@ -105,7 +106,7 @@ export default async function ProgramPage({
         </TableRegion>
       </section>
 
-      <section aria-labelledby="rules">
+      <section>
         <h2 id="rules">Rules</h2>
         <TableRegion label="Rules">
           <table>

@@ -70,7 +70,7 @@ export default async function EnvironmentPage({ params, searchParams }: { params
           <dd>{app.name}</dd>
           <dt>Environment</dt>
           <dd>
-            {environment.label} {environment.production ? <span className="tag">Production</span> : null}
+            {environment.label} {environment.production && !/production/i.test(environment.label) ? <span className="tag">Production</span> : null}
           </dd>
           <dt>Program</dt>
           <dd>
@@ -101,7 +101,8 @@ export default async function EnvironmentPage({ params, searchParams }: { params
       <ScheduleSummary user={await requireUser()} appId={app.id} environmentKey={environment.key} programId={app.programId} />
       <TestYourCertificate appId={app.id} environmentKey={environment.key} />
 
-      <section aria-labelledby="certificates">
+      {/* No accessible name on the section: the table region below carries it (axe landmark-unique, issue 16). */}
+      <section>
         <h2 id="certificates">Client certificates</h2>
         {leaves.length === 0 ? (
           <EmptyState title="No certificate registered for this environment" />
@@ -137,7 +138,7 @@ export default async function EnvironmentPage({ params, searchParams }: { params
         )}
       </section>
 
-      <section aria-labelledby="submissions">
+      <section>
         <h2 id="submissions">Submissions</h2>
         {detail.submissions.length === 0 ? (
           <EmptyState title="No submissions for this environment yet" />

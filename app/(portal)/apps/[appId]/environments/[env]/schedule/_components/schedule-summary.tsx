@@ -4,7 +4,7 @@
  * certificates in service.
  */
 import { getDb } from "@/lib/db";
-import { formatInZone, getEnvironmentSchedule, loadSchedulingSettings } from "@/lib/scheduling";
+import { getEnvironmentSchedule, loadSchedulingSettings } from "@/lib/scheduling";
 import type { SessionUser } from "@/lib/auth/access";
 import { ReportCompromiseForm } from "./revoke-form";
 import { ViewerTime } from "./viewer-time";
@@ -29,9 +29,8 @@ export async function ScheduleSummary({ user, appId, environmentKey, programId }
                 <>
                   enabled in the window of{" "}
                   <strong>
-                    <ViewerTime iso={i.startsAt.toISOString()} fallbackZone={timeZone} />
-                  </strong>{" "}
-                  ({formatInZone(i.startsAt, "UTC")})
+                    <ViewerTime iso={i.startsAt.toISOString()} fallbackZone={timeZone} alsoUtc />
+                  </strong>
                 </>
               ) : (
                 "enabled within a minute (immediate)"

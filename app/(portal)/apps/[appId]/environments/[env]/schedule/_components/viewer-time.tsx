@@ -11,7 +11,15 @@ import { formatInZone } from "@/lib/scheduling/time";
 const subscribe = () => () => undefined;
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
-export function ViewerTime({ iso, fallbackZone }: { iso: string; fallbackZone: string }) {
+/** `alsoUtc`: add " (… UTC)" after it, unless the zone shown is UTC already (issue 16: no "08:00 UTC (08:00 UTC)"). */
+export function ViewerTime({ iso, fallbackZone, alsoUtc }: { iso: string; fallbackZone: string; alsoUtc?: boolean }) {
   const zone = useSyncExternalStore(subscribe, browserZone, () => fallbackZone);
-  return <time dateTime={iso}>{formatInZone(new Date(iso), zone)}</time>;
+  const at = new Date(iso);
+  const utc = alsoUtc && !/^(Etc\/)?(UTC|UCT|Zulu|Universal|GMT)$/.test(zone) && formatInZone(at, zone) !== formatInZone(at, "UTC");
+  return (
+    <>
+      <time dateTime={iso}>{formatInZone(at, zone)}</time>
+      {utc ? ` (${formatInZone(at, "UTC")})` : null}
+    </>
+  );
 }

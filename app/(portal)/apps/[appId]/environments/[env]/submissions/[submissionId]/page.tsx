@@ -14,6 +14,9 @@ import { SubmitForReviewForm, WithdrawForm } from "../_components/submission-for
 import styles from "../_components/submissions.module.css";
 import { IssuedCertificates } from "./issued-certificates";
 
+
+/** Issue 16: "Rita Reviewer: approved", not "approve by Rita Reviewer". */
+const DECISION_WORDS: Record<string, string> = { approve: "approved", request_changes: "requested changes", reject: "rejected" };
 export const metadata: Metadata = { title: "Submission" };
 
 type Params = { appId: string; env: string; submissionId: string };
@@ -91,7 +94,7 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
       </PageHeader>
 
       <section className="card" aria-labelledby="summary">
-        <h2 id="summary">Verdict</h2>
+        <h2 id="summary">Summary</h2>
         <dl className="facts">
           <dt>Verdict</dt>
           <dd>
@@ -205,7 +208,7 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
           <ul className="plain-list">
             {view.reviews.map((r) => (
               <li key={r.id}>
-                <DateTime value={r.createdAt} /> — {r.decision.replace("_", " ")} by {r.reviewerName}
+                <DateTime value={r.createdAt} /> — {r.reviewerName}: {DECISION_WORDS[r.decision] ?? r.decision.replace("_", " ")}
                 {r.comment ? <>: {r.comment}</> : null}
               </li>
             ))}
