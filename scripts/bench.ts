@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const b of selected) rows.push(...(await b.run(ctx)));
     const openssl = spawnSync("openssl", ["version"], { encoding: "utf8" }).stdout.trim();
-    console.log(`Certdesk bench — node ${process.version}, ${openssl}, RSA-2048 chains (root → intermediate → leaf)\n`);
+    console.log(`Certdesk bench — node ${process.version}, ${openssl}, chain-throughput: P-256 chains; upload-memory: RSA-2048 chains (root → intermediate → leaf)\n`);
     const w = [Math.max(...rows.map((r) => r.bench.length)), Math.max(...rows.map((r) => r.metric.length)), Math.max(...rows.map((r) => r.value.length))];
     for (const r of rows) console.log(`${r.bench.padEnd(w[0]!)}  ${r.metric.padEnd(w[1]!)}  ${r.value.padStart(w[2]!)}  ${r.note ?? ""}`);
   } finally {
