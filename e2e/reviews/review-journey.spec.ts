@@ -96,8 +96,12 @@ test("two different reviewers approve for production; the same reviewer's second
 
   await first.reload();
   await expect(first.getByText("1 of 2 (by different reviewers)")).toBeVisible();
-  await first.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
-  await expect(first.getByRole("form", { name: "Approve" }).getByRole("alert")).toContainText("You already approved this submission; the next approval must come from a different reviewer");
+  // Issue 16: Approve is disabled and says when; a forced second approval is still refused by the server.
+  const approveForm = first.getByRole("form", { name: "Approve" });
+  await expect(approveForm.getByRole("button", { name: "Approve" })).toBeDisabled();
+  await expect(approveForm.getByTestId("approve-note")).toContainText("You approved at");
+  await approveForm.evaluate((f) => (f as HTMLFormElement).requestSubmit());
+  await expect(approveForm.getByRole("alert")).toContainText("You already approved this submission; the next approval must come from a different reviewer");
 
   const second = await as(browser, "reviewer2@certdesk.test");
   await openReview(second, state.second!);
