@@ -69,8 +69,6 @@ function runBuild(): Promise<void> {
 }
 
 async function main() {
-  // Objects stored before this moment cannot belong to an upload of this process (issue 10).
-  const processStartedAt = new Date();
   const { ConfigError, loadConfig, ENV } = await import("../lib/config");
   if (!process.env[ENV.publicUrl] && (process.env[ENV.mode] ?? "local") === "local") {
     process.env[ENV.publicUrl] = `http://localhost:${port}`;
@@ -136,6 +134,7 @@ async function main() {
   await app.prepare();
 
   const { rejectMalformedRequest } = await import("../lib/http/raw-request");
+  let acceptingSince = new Date();
   const server: Server = createServer((req, res) => {
     // Issue 10: a path Next cannot percent-decode is the client's 400, not Next's bare 500.
     if (rejectMalformedRequest(req, res)) return;
@@ -150,6 +149,8 @@ async function main() {
       reject(error.code === "EADDRINUSE" ? new Error(`port ${port} is in use: stop the other process or set PORT`) : error),
     );
     // Loopback only: the demo accounts share a published password.
+    // Objects stored before this moment cannot belong to an upload of this process (issue 10).
+    acceptingSince = new Date();
     server.listen(port, "127.0.0.1", () => resolve());
   });
 
@@ -180,7 +181,7 @@ async function main() {
   const { startJobRunner } = await import("../lib/jobs/runner");
   // Issue 10: the orphan clean-up runs here too; its first run removes what a crash left behind.
   const { runLocal: cleanOrphansLocally } = await import("../lib/jobs/clean-orphaned-objects");
-  const jobs = startJobRunner({ intervalMs: 60_000, cleanOrphans: (now) => cleanOrphansLocally({ now, processStartedAt }) });
+  const jobs = startJobRunner({ intervalMs: 60_000, cleanOrphans: (now) => cleanOrphansLocally({ now, acceptingSince }) });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

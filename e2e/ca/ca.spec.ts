@@ -163,7 +163,9 @@ test("support enables it at once; a real TLS handshake with the issued certifica
   await expect(row).toHaveCount(1);
   await row.getByRole("combobox").selectOption({ label: "Immediately (outside windows)" });
   await row.getByRole("button", { name: "Schedule" }).click();
-  await expect(support.getByText("Scheduled for immediate enablement at the next activation run.")).toBeVisible();
+  // Booked: the certificate leaves "ready" and appears under the booked enablements as immediate.
+  const booked = support.getByRole("region", { name: "Booked enablements", exact: true }).getByRole("row").filter({ hasText: CN });
+  await expect(booked).toContainText("Immediate (next job run)");
 
   // The activation job runs every minute in the e2e portal: wait for the published trust store to carry the leaf.
   const fingerprint = execFileSync("openssl", ["x509", "-noout", "-fingerprint", "-sha256", "-in", files.write("fp.pem", state.mtlsPem!)], { encoding: "utf8" }).split("=")[1]!.replace(/:/g, "").trim().toLowerCase();

@@ -172,15 +172,18 @@ test("clean-up: the partner revokes both (nothing stays in service for later jou
   const partner = await as(browser, "partner@acme.test");
   await partner.goto(`/apps/${state.appId}/environments/stage`);
   for (const subject of [state.newSubject!, state.oldSubject!]) {
-    const form = partner.getByRole("form", { name: new RegExp(`Report key compromise for .*${subject.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`) });
-    if ((await form.count()) === 0) continue;
+    // The form sits in a closed <details> (issue 16's two-step confirmation): find it by its label, hidden or not.
+    const form = partner.locator(`form[aria-label="Report key compromise for ${subject.replace(/"/g, '\\"')}"]`);
+    // The renewal is active, so it must be revocable; the old one may already have retired.
+    if (subject === state.newSubject) await expect(form).toHaveCount(1);
+    else if ((await form.count()) === 0) continue;
     // Issue 16: the revocation is a two-step confirmation (open, tick, confirm).
     await partner.locator("details", { has: form }).locator("summary").click();
     await form.getByRole("checkbox").check();
     await form.getByRole("button", { name: "Report key compromise — revoke now" }).click();
     await expect(async () => {
       await partner.reload();
-      await expect(partner.getByRole("form", { name: new RegExp(`Report key compromise for .*${subject}`) })).toHaveCount(0, { timeout: 1_000 });
+      await expect(form).toHaveCount(0, { timeout: 1_000 });
     }).toPass({ timeout: 30_000 });
   }
   await partner.goto("/notifications");

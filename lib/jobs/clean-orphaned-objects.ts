@@ -28,18 +28,20 @@ export async function run(context: JobContext, options: { graceMs?: number } = {
 
 /**
  * Local mode: one process owns the embedded S3 server and the database, so an object
- * written before this process started cannot belong to an upload still in flight — those
- * are removed at the first run after a start (a crash's leftovers), not an hour later.
- * Objects written since the start keep the usual grace period.
+ * written before this process began accepting requests cannot belong to an upload still in
+ * flight — those are removed at the first run after a start (a crash's leftovers), not an
+ * hour later. Objects written since keep the usual grace period.
+ *
+ * S3's Last-Modified has whole seconds, so the cut-off is the accepting instant rounded
+ * down to its second: an object this process writes in that first second reads as written
+ * at the cut-off, never before it. (A previous process's last object cannot share that
+ * second: opening the database and seeding take longer than that.)
  */
-export function graceSinceStart(now: Date, processStartedAt: Date): number {
-  // S3's Last-Modified has whole seconds: keep a margin so an object written in this
-  // process's first second is never taken for an older one.
-  return Math.max(0, Math.min(DEFAULT_GRACE_MS, now.getTime() - processStartedAt.getTime() + LAST_MODIFIED_MARGIN_MS));
+export function graceSinceStart(now: Date, acceptingSince: Date): number {
+  const cutoff = Math.floor(acceptingSince.getTime() / 1000) * 1000;
+  return Math.max(0, Math.min(DEFAULT_GRACE_MS, now.getTime() - cutoff));
 }
 
-const LAST_MODIFIED_MARGIN_MS = 2_000;
-
-export async function runLocal(context: JobContext & { processStartedAt: Date }) {
-  return run(context, { graceMs: graceSinceStart(context.now, context.processStartedAt) });
+export async function runLocal(context: JobContext & { acceptingSince: Date }) {
+  return run(context, { graceMs: graceSinceStart(context.now, context.acceptingSince) });
 }
