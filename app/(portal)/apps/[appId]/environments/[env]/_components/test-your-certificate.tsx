@@ -19,7 +19,7 @@ export function TestYourCertificate({ appId, environmentKey }: { appId: string; 
         checks your certificate the way the production gateway does. With your certificate chain and its private key (which never leave your
         machine):
       </p>
-      <pre className="mono">
+      <pre className="mono command">
         <code>{command}</code>
       </pre>
       <ul>
