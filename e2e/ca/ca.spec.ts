@@ -181,7 +181,7 @@ test("support enables it at once; a real TLS handshake with the issued certifica
 
   const partner = await as(browser, "partner@globex.test");
   await partner.goto(`/apps/${state.appId}/environments/sandbox`);
-  const form = partner.getByRole("form", { name: new RegExp(`Report key compromise for .*${CN.replace(/\./g, "\\.")}`) });
+  const form = partner.getByRole("form", { name: new RegExp(`Report key compromise for .*${CN.replace(/\./g, "\\.")}`), includeHidden: true });
   // Issue 16: the revocation is a two-step confirmation (open, tick, confirm).
   await partner.locator("details", { has: form }).locator("summary").click();
   await form.getByLabel("What happened").fill("laptop stolen");

@@ -51,7 +51,7 @@ test("token revocation asks first, says what happens, and the revoked token's se
   await expect(partner.getByTestId("new-token")).toContainText("certdesk_");
 
   const row = partner.getByRole("row").filter({ hasText: name });
-  const form = await openConfirm(partner, row.getByRole("form", { name: `Revoke token ${name}` }));
+  const form = await openConfirm(partner, row.getByRole("form", { name: `Revoke token ${name}`, includeHidden: true }));
   await expect(form).toContainText(`Revoke the token “${name}”?`);
   await expect(form).toContainText("cannot be undone");
   // The server checks the confirmation too.
@@ -79,7 +79,7 @@ test("window cancellation names the window and confirms", async ({ browser }) =>
   await expect(addWindow.getByRole("status")).toHaveText(`Window added: ${formatInZone(at, "UTC")}.`);
 
   await support.goto(calendar);
-  const form = await openConfirm(support, support.getByRole("form", { name: `Cancel window ${formatInZone(at, "UTC")}` }));
+  const form = await openConfirm(support, support.getByRole("form", { name: `Cancel window ${formatInZone(at, "UTC")}`, includeHidden: true }));
   await expect(form).toContainText(`Cancel the window of ${formatInZone(at, "UTC")}?`);
   await form.getByLabel("Reason for cancelling the window").fill("Change freeze");
   await submitUnchecked(form, "Cancel this window");
@@ -89,7 +89,7 @@ test("window cancellation names the window and confirms", async ({ browser }) =>
   await expect(support.getByTestId("success-notice")).toContainText("Window cancelled. Partners can no longer book it.");
   // The redirect kept the calendar on the same week and zone.
   await expect(support).toHaveURL(/start=/);
-  await expect(support.getByRole("form", { name: `Cancel window ${formatInZone(at, "UTC")}` })).toHaveCount(0);
+  await expect(support.getByRole("form", { name: `Cancel window ${formatInZone(at, "UTC")}`, includeHidden: true })).toHaveCount(0);
 });
 
 test("enablement cancellation confirms and sends the certificate back to Ready to schedule", async ({ browser }) => {
@@ -119,7 +119,7 @@ test("enablement cancellation confirms and sends the certificate back to Ready t
   await support.goto("/support/schedule?tz=UTC");
   const booked = () => support.getByRole("region", { name: "Booked enablements", exact: true }).getByRole("row").filter({ hasText: "Acme Checkout — Stage" });
   while ((await booked().count()) > 0) {
-    const form = await openConfirm(support, booked().first().getByRole("form", { name: "Cancel Acme Checkout Stage" }));
+    const form = await openConfirm(support, booked().first().getByRole("form", { name: "Cancel Acme Checkout Stage", includeHidden: true }));
     await form.getByLabel("Reason for cancelling (the partner sees it)").fill("Making room");
     await form.getByRole("checkbox").check();
     await form.getByRole("button", { name: "Cancel this enablement" }).click();
@@ -142,7 +142,7 @@ test("enablement cancellation confirms and sends the certificate back to Ready t
   const mine = support.getByRole("region", { name: "Booked enablements", exact: true }).getByRole("row").filter({ hasText: state.subject });
   await expect(mine).toHaveCount(1);
 
-  const form = await openConfirm(support, mine.getByRole("form", { name: "Cancel Acme Checkout Stage" }));
+  const form = await openConfirm(support, mine.getByRole("form", { name: "Cancel Acme Checkout Stage", includeHidden: true }));
   await expect(form).toContainText(`Cancel the enablement of ${state.subject} for Acme Checkout — Stage?`);
   await expect(form).toContainText("the partner is notified");
   await form.getByLabel("Reason for cancelling (the partner sees it)").fill("Window moved by the provider");
@@ -167,7 +167,7 @@ test("key-compromise revocation names the certificate, is checked by the server,
 
   const partner = await as(browser, "partner@acme.test");
   const page = `/apps/${state.appId}/environments/stage`;
-  const form = partner.getByRole("form", { name: `Report key compromise for ${state.subject}` });
+  const form = partner.getByRole("form", { name: `Report key compromise for ${state.subject}`, includeHidden: true });
   // The in-process job activates it within a minute or two.
   await expect(async () => {
     await partner.goto(page);
