@@ -13,7 +13,7 @@ import { summarizeProgram } from "../../lib/policy/program-summary";
 const CASES = [
   { partner: "partner@acme.test", app: "Acme Checkout", env: "Stage", program: "self-signed-allowed" },
   { partner: "partner@acme.test", app: "Acme Treasury Gateway", env: "Sandbox", program: "ca-chain" },
-  { partner: "partner@globex.test", app: "Globex Payouts", env: "Stage", program: "s2s-zip" },
+  { partner: "partner@globex.test", app: "Globex Payouts", env: "STAGE", program: "s2s-zip" },
   { partner: "partner@globex.test", app: "Globex Cards", env: "Sandbox", program: "provider-ca-csr" },
 ] as const;
 
@@ -25,7 +25,7 @@ function loadExampleProgram(id: string) {
 
 async function openUpload(page: Page, app: string, env: string): Promise<void> {
   await page.goto("/apps");
-  await page.getByRole("link", { name: new RegExp(`^${env} environment of ${app}`) }).first().click();
+  await page.getByRole("link", { name: new RegExp(`^${env}\\b.* environment of ${app}`) }).first().click();
   await page.getByRole("link", { name: "New submission" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "New submission" })).toBeVisible();
 }
