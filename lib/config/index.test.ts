@@ -40,6 +40,8 @@ describe("local mode", () => {
       email: { from: "Certdesk <certdesk@localhost>", kind: "outbox" },
       trustedProxy: "none",
       rateLimit: { windowSeconds: 60, perToken: 600, perIp: 1200 },
+      // Issue 15: no loopback or private host is reachable by the PKI fetcher unless listed.
+      fetch: { allowHosts: [] },
     });
   });
 
