@@ -173,7 +173,7 @@ test("clean-up: the partner revokes both (nothing stays in service for later jou
   await partner.goto(`/apps/${state.appId}/environments/stage`);
   for (const subject of [state.newSubject!, state.oldSubject!]) {
     // The form sits in a closed <details> (issue 16's two-step confirmation): find it by its label, hidden or not.
-    const form = partner.locator(`form[aria-label="Report key compromise for ${subject.replace(/"/g, '\\"')}"]`);
+    const form = partner.locator(`form[aria-label^="Report key compromise for "][aria-label*="${subject.replace(/"/g, '\\"')}"]`);
     // The renewal is active, so it must be revocable; the old one may already have retired.
     if (subject === state.newSubject) await expect(form).toHaveCount(1);
     else if ((await form.count()) === 0) continue;
