@@ -3,7 +3,7 @@
  * partner API against the same running portal. Serial: later steps rely on what earlier
  * ones stored (one open submission per app, environment and purpose).
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { signIn } from "../helpers/auth";
@@ -34,9 +34,10 @@ async function acmeCheckout(request: APIRequestContext): Promise<string> {
 /** All files under the e2e portal's S3 data folder (objects and s3rver's metadata). */
 function rawS3Files(dir = S3_DIR): string[] {
   const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...rawS3Files(p));
+  // Entry types from the listing itself: a job may delete a file between a listing and a stat.
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...rawS3Files(p));
     else out.push(p);
   }
   return out;
@@ -193,7 +194,9 @@ test("the S3 data folder holds no certificate bytes, PEM or DER", async () => {
   const uploads = raw.filter((f) => f.split(path.sep).includes("submissions"));
   expect(uploads.length).toBeGreaterThan(0);
   for (const file of raw) {
-    const bytes = readFileSync(file);
+    // The portal keeps running: a job may delete an object (e.g. a due marker) after the listing.
+    const bytes = existsSync(file) ? readFileSync(file) : undefined;
+    if (!bytes) continue;
     if (uploads.includes(file)) expect(bytes.includes("-----BEGIN"), file).toBe(false);
     for (const cert of minted) {
       // Any 32-byte run of a certificate's DER (its key and signature are random) would be a leak.
