@@ -201,7 +201,11 @@ test("the S3 data folder holds no certificate bytes, PEM or DER", async () => {
     for (const cert of minted) {
       // Any 32-byte run of a certificate's DER (its key and signature are random) would be a leak.
       for (let i = 0; i + 32 <= cert.der.length; i += 64) {
-        expect(bytes.includes(Buffer.from(cert.der.subarray(i, i + 32))), file).toBe(false);
+        const window = Buffer.from(cert.der.subarray(i, i + 32));
+        // Outside the uploads, a window that is all printable text lies inside a name string,
+        // which public metadata (clients.json subjects) may repeat; key and signature bytes never are.
+        if (!uploads.includes(file) && window.every((b) => b >= 0x20 && b < 0x7f)) continue;
+        expect(bytes.includes(window), file).toBe(false);
       }
     }
   }
@@ -334,4 +338,9 @@ test.describe("partner API against the running portal", () => {
     expect(doc.status()).toBe(200);
     expect((await doc.json()).openapi).toBe("3.1.0");
   });
+});
+
+test.afterAll(async ({ request }) => {
+  // Later journeys (e2e/ux) upload into Acme Checkout's stage: leave its mTLS slot free again.
+  if (state.submissionId) await request.post(`/api/v1/submissions/${state.submissionId}/withdraw`, { headers: { authorization: "Bearer certdesk_demo_acme" } });
 });
