@@ -7,9 +7,9 @@
  * it back, and the signer exposes only `sign` and the public key. The bytes are never logged
  * (errors name the file, never its content).
  */
-import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, readFile } from "node:fs/promises";
+import { lstat, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeNew } from "../embedded/keys";
 import { signingAlgorithmOf, type CaKeySpec, type CaSigner } from "./signer";
 
 export class LocalCaKeyError extends Error {
@@ -20,25 +20,6 @@ function generationParams(spec: CaKeySpec): RsaHashedKeyGenParams | EcKeyGenPara
   return spec === "RSA_2048"
     ? { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }
     : { name: "ECDSA", namedCurve: "P-256" };
-}
-
-/** Writes `bytes` only if `file` does not exist; true when this call created it. */
-async function writeNew(file: string, bytes: Uint8Array): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  }
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await chmod(file, 0o600);
-  return true;
 }
 
 /**

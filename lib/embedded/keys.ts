@@ -51,8 +51,8 @@ export async function ensureDataDir(dataDir: string): Promise<void> {
   await writeNew(path.join(dataDir, DATA_DIR_MARKER), Buffer.from("Certdesk local data. `npm run reset` deletes this folder's contents.\n"));
 }
 
-/** Writes a file only if it does not exist yet (O_EXCL): two starts racing never overwrite a key. */
-async function writeNew(file: string, bytes: Uint8Array): Promise<boolean> {
+/** Writes a file only if it does not exist yet (O_EXCL), mode 0600: two starts racing never overwrite a key. True when this call created it. */
+export async function writeNew(file: string, bytes: Uint8Array): Promise<boolean> {
   let handle;
   try {
     handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
