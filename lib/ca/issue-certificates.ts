@@ -17,11 +17,12 @@ import { caIssuances, certificates, environments, issuedCertificates, submission
 import { recordAudit } from "@/lib/audit";
 import { intake, type IntakeItem } from "@/lib/intake";
 import { notify } from "@/lib/notifications/notify";
-import { spkiSha256, toPem } from "@/lib/pki";
+import { spkiSha256 } from "@/lib/pki";
 import { evaluateUpload, type Program, type Verdict } from "@/lib/policy";
 import { newObjectKey } from "@/lib/storage";
 import { partnerOf } from "@/lib/submissions/check-upload-for-app";
 import { findProgram } from "@/lib/submissions/load-program";
+import { certificateRow } from "@/lib/submissions/create-submission";
 import { contextFor, pathCertificates } from "@/lib/submissions/stored-files";
 import { caBundlePem, initCertificateAuthority, issuanceOf, type CaDeps } from "./authority";
 import { ISSUED_PURPOSES, issueLeafCertificate, publicCaUrls, type IssuedPurpose } from "./profile";
@@ -105,27 +106,7 @@ function fingerprint(cert: X509Certificate): string {
 }
 
 function certificateRowsOf(issued: Issued, scope: { organisationId: string; appId: string; environmentId: string; submissionId: string }): (typeof certificates.$inferInsert)[] {
-  return pathCertificates(issued.verdict, issued.items).map((p, position) => {
-    const d = p.entry.details;
-    const text = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : "");
-    const key = (d.publicKey ?? {}) as { algorithm?: unknown; size?: unknown };
-    return {
-      ...scope,
-      position,
-      role: p.role,
-      subject: p.entry.subject,
-      issuer: text("issuer"),
-      serialNumber: text("serialNumber"),
-      notBefore: new Date(text("notBefore")),
-      notAfter: new Date(text("notAfter")),
-      fingerprintSha256: text("fingerprintSha256"),
-      spkiSha256: text("spkiSha256"),
-      keyAlgorithm: typeof key.algorithm === "string" ? key.algorithm : "unknown",
-      keySize: typeof key.size === "number" ? key.size : null,
-      pem: toPem(p.der),
-      status: "approved" as const,
-    };
-  });
+  return pathCertificates(issued.verdict, issued.items).map((p, position) => certificateRow(p, { ...scope, position }, "approved"));
 }
 
 /**

@@ -331,9 +331,11 @@ async function deleteDrafts(tx: Database, slot: { appId: string; environmentId: 
   return { id: ids[0]!, keys: files.map((f) => f.objectKey) };
 }
 
-function certificateRow(
+/** The certificates row of one path certificate; `pending` until the submission is decided (issued ones start `approved`). */
+export function certificateRow(
   p: ReturnType<typeof pathCertificates>[number],
   scope: { organisationId: string; appId: string; environmentId: string; submissionId: string; position: number },
+  status: "pending" | "approved" = "pending",
 ): typeof certificates.$inferInsert {
   const d = p.entry.details;
   const text = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : "");
@@ -355,7 +357,7 @@ function certificateRow(
     keyAlgorithm: typeof key.algorithm === "string" ? key.algorithm : "unknown",
     keySize: typeof key.size === "number" ? key.size : null,
     pem: toPem(p.der),
-    status: "pending",
+    status,
   };
 }
 
