@@ -422,6 +422,8 @@ export const apiTokens = pgTable("api_tokens", {
   createdBy: uuid("created_by").references(() => users.id),
   lastUsedAt: tstz("last_used_at"),
   revokedAt: tstz("revoked_at"),
+  /** Issue 16: optional expiry chosen at creation; the API refuses the token from this instant. */
+  expiresAt: tstz("expires_at"),
   createdAt: createdAt(),
 });
 
