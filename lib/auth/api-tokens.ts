@@ -5,6 +5,8 @@
  * never carries staff rights, whoever created it. Only the SHA-256 is stored
  * (lib/db/tokens.ts); the token is shown once at creation. Revoked tokens are refused
  * exactly like unknown ones, so a caller cannot tell a revoked token from a typo.
+ * Issue 16: a token may carry an expiry chosen at creation; from that instant it is refused
+ * with a message saying so (only the holder of the real token learns it expired).
  */
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
@@ -33,7 +35,38 @@ export type ApiTokenSummary = {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** Issue 16: null = no expiry. */
+  expiresAt: Date | null;
 };
+
+/** Why a bearer header did not authenticate: unknown/revoked/malformed alike, or expired (with when). */
+export type ApiTokenCheck = { ok: true; principal: ApiPrincipal } | { ok: false; reason: "unknown" } | { ok: false; reason: "expired"; expiredAt: Date };
+
+/** Furthest expiry a partner may choose (days from today). */
+export const MAX_TOKEN_EXPIRY_DAYS = 730;
+
+/**
+ * The expiry of a new token from the form's date field (`YYYY-MM-DD`, UTC): the token works
+ * through the end of that day. Empty = no expiry. A past day, a malformed value or a day more
+ * than two years ahead is INVALID_INPUT with a message for the form.
+ *
+ * @example parseTokenExpiry("2027-01-31", new Date("2026-12-07T10:00:00Z")) // 2027-01-31T23:59:59.999Z
+ */
+export function parseTokenExpiry(value: string | null | undefined, now: Date): Date | null {
+  const text = (value ?? "").trim();
+  if (text === "") return null;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const day = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text) {
+    throw new AppError("INVALID_INPUT", "Choose the expiry as a date (YYYY-MM-DD), or leave it empty for a token without expiry.");
+  }
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  if (day.getTime() < today) throw new AppError("INVALID_INPUT", "The expiry date is in the past: choose today or a later day.");
+  if (day.getTime() > today + MAX_TOKEN_EXPIRY_DAYS * 86_400_000) {
+    throw new AppError("INVALID_INPUT", `Choose an expiry within ${MAX_TOKEN_EXPIRY_DAYS} days, or leave it empty.`);
+  }
+  return new Date(day.getTime() + 86_400_000 - 1);
+}
 
 /** Longest header value we even look at: bounds the hashing work of a forged header. */
 const MAX_AUTHORIZATION_LENGTH = 512;
@@ -58,8 +91,18 @@ export function bearerTokenFrom(authorization: string | null | undefined): strin
  * const principal = await authenticateApiToken(db, request.headers.get("authorization"), new Date());
  */
 export async function authenticateApiToken(db: Database, authorization: string | null | undefined, now: Date): Promise<ApiPrincipal | null> {
+  const check = await checkApiToken(db, authorization, now);
+  return check.ok ? check.principal : null;
+}
+
+/**
+ * Like authenticateApiToken, but says why a token was refused: "expired" (with the instant)
+ * for a real token past its expiry, "unknown" for everything else (unknown, revoked,
+ * malformed, the provider's own organisation) — those stay indistinguishable.
+ */
+export async function checkApiToken(db: Database, authorization: string | null | undefined, now: Date): Promise<ApiTokenCheck> {
   const token = bearerTokenFrom(authorization);
-  if (!token) return null;
+  if (!token) return { ok: false, reason: "unknown" };
   // Lookup by hash: equality on an indexed column, so no timing channel on the token itself.
   const [row] = await db
     .select({
@@ -71,22 +114,27 @@ export async function authenticateApiToken(db: Database, authorization: string |
       organisationKind: organisations.kind,
       createdBy: apiTokens.createdBy,
       revokedAt: apiTokens.revokedAt,
+      expiresAt: apiTokens.expiresAt,
     })
     .from(apiTokens)
     .innerJoin(organisations, eq(organisations.id, apiTokens.organisationId))
     .where(eq(apiTokens.tokenHash, hashApiToken(token)))
     .limit(1);
-  if (!row || row.revokedAt) return null;
+  if (!row || row.revokedAt) return { ok: false, reason: "unknown" };
   // Tokens are for partners' automation; the provider's own organisation has no partner API.
-  if (row.organisationKind !== "partner") return null;
+  if (row.organisationKind !== "partner") return { ok: false, reason: "unknown" };
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: "expired", expiredAt: row.expiresAt };
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
   return {
-    tokenId: row.tokenId,
-    tokenName: row.tokenName,
-    tokenPrefix: row.tokenPrefix,
-    organisationId: row.organisationId,
-    organisationName: row.organisationName,
-    createdBy: row.createdBy,
+    ok: true,
+    principal: {
+      tokenId: row.tokenId,
+      tokenName: row.tokenName,
+      tokenPrefix: row.tokenPrefix,
+      organisationId: row.organisationId,
+      organisationName: row.organisationName,
+      createdBy: row.createdBy,
+    },
   };
 }
 
@@ -128,14 +176,14 @@ type RequestMeta = { ip?: string | null; userAgent?: string | null };
  */
 export async function createApiToken(
   db: Database,
-  input: { user: SessionUser; name: string; meta?: RequestMeta },
+  input: { user: SessionUser; name: string; expiresAt?: Date | null; meta?: RequestMeta },
 ): Promise<{ token: string; summary: ApiTokenSummary }> {
   return auditTokenRefusal(db, { user: input.user, action: "api_token.create", meta: input.meta }, () => createToken(db, input));
 }
 
 async function createToken(
   db: Database,
-  input: { user: SessionUser; name: string; meta?: RequestMeta },
+  input: { user: SessionUser; name: string; expiresAt?: Date | null; meta?: RequestMeta },
 ): Promise<{ token: string; summary: ApiTokenSummary }> {
   const parsed = nameSchema.safeParse(input.name);
   if (!parsed.success) throw new AppError("INVALID_INPUT", parsed.error.issues[0]!.message);
@@ -144,7 +192,7 @@ async function createToken(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiTokens)
-      .values({ organisationId, name: parsed.data, tokenHash, prefix, createdBy: input.user.id })
+      .values({ organisationId, name: parsed.data, tokenHash, prefix, createdBy: input.user.id, expiresAt: input.expiresAt ?? null })
       .returning();
     await recordAudit(tx, {
       actorUserId: input.user.id,
@@ -157,11 +205,11 @@ async function createToken(
       outcome: "success",
       ip: input.meta?.ip,
       userAgent: input.meta?.userAgent,
-      details: { tokenPrefix: prefix, name: parsed.data },
+      details: { tokenPrefix: prefix, name: parsed.data, expiresAt: row!.expiresAt?.toISOString() ?? null },
     });
     return {
       token,
-      summary: { id: row!.id, name: row!.name, prefix: row!.prefix, createdAt: row!.createdAt, lastUsedAt: null, revokedAt: null },
+      summary: { id: row!.id, name: row!.name, prefix: row!.prefix, createdAt: row!.createdAt, lastUsedAt: null, revokedAt: null, expiresAt: row!.expiresAt ?? null },
     };
   });
 }
@@ -177,6 +225,7 @@ export async function listApiTokens(db: Database, user: SessionUser): Promise<Ap
       createdAt: apiTokens.createdAt,
       lastUsedAt: apiTokens.lastUsedAt,
       revokedAt: apiTokens.revokedAt,
+      expiresAt: apiTokens.expiresAt,
     })
     .from(apiTokens)
     .where(eq(apiTokens.organisationId, organisationId))

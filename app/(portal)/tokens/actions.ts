@@ -7,9 +7,9 @@ import { getDb } from "@/lib/db";
 import { requireApiUser } from "@/lib/auth/session";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { toPublicError } from "@/lib/auth/app-error";
-import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { createApiToken, parseTokenExpiry, revokeApiToken } from "@/lib/auth/api-tokens";
 
-export type TokenState = { token?: string; tokenId?: string; name?: string; error?: string; ok?: string };
+export type TokenState = { token?: string; tokenId?: string; name?: string; expiresAt?: string | null; error?: string; ok?: string };
 
 async function meta() {
   const h = await headers();
@@ -18,12 +18,15 @@ async function meta() {
 
 export async function createTokenAction(_: TokenState, form: FormData): Promise<TokenState> {
   const name = form.get("name");
+  const expires = form.get("expires");
   try {
     const user = await requireApiUser();
-    const created = await createApiToken(await getDb(), { user, name: typeof name === "string" ? name : "", meta: await meta() });
+    // Issue 16: an optional expiry day (the token works through its end, UTC).
+    const expiresAt = parseTokenExpiry(typeof expires === "string" ? expires : "", new Date());
+    const created = await createApiToken(await getDb(), { user, name: typeof name === "string" ? name : "", expiresAt, meta: await meta() });
     revalidatePath("/tokens");
     // Shown once, in this response only; the database keeps its hash.
-    return { token: created.token, tokenId: created.summary.id, name: created.summary.name };
+    return { token: created.token, tokenId: created.summary.id, name: created.summary.name, expiresAt: created.summary.expiresAt?.toISOString() ?? null };
   } catch (error) {
     return { error: toPublicError(error).message };
   }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getDb } from "@/lib/db";
 import { requireRole } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/api-tokens";
@@ -12,6 +13,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
   const notice = (await searchParams).notice;
   const user = await requireRole("partner", { returnTo: "/tokens" });
   const tokens = await listApiTokens(await getDb(), user);
+  const now = new Date();
   return (
     <>
       <PageHeader
@@ -19,7 +21,8 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
         intro={
           <>
             Tokens let your automation call the Certdesk partner API for {user.memberships.find((m) => m.role === "partner")?.name}: send{" "}
-            <code>Authorization: Bearer certdesk_…</code>. A token acts for your organisation only.
+            <code>Authorization: Bearer certdesk_…</code>. A token acts for your organisation only. How to call the API:{" "}
+            <Link href="/help/api">Partner API documentation</Link>.
           </>
         }
       />
@@ -45,6 +48,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
                   <th scope="col">Starts with</th>
                   <th scope="col">Created</th>
                   <th scope="col">Last used</th>
+                  <th scope="col">Expires</th>
                   <th scope="col">Status</th>
                 </tr>
               </thead>
@@ -57,6 +61,16 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
                       <DateTime value={t.createdAt} />
                     </td>
                     <td>{t.lastUsedAt ? <DateTime value={t.lastUsedAt} /> : "Never"}</td>
+                    <td>
+                      {t.expiresAt ? (
+                        <>
+                          {t.expiresAt.getTime() <= now.getTime() ? "Expired " : null}
+                          <DateTime value={t.expiresAt} />
+                        </>
+                      ) : (
+                        "Never"
+                      )}
+                    </td>
                     <td>
                       {t.revokedAt ? (
                         <>

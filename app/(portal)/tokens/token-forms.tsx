@@ -3,6 +3,7 @@ import { useActionState } from "react";
 import { createTokenAction, revokeTokenAction, type TokenState } from "./actions";
 import styles from "./tokens.module.css";
 import { DangerConfirm } from "@/app/_components/danger-confirm";
+import { CopyButton } from "@/app/_components/copy-button";
 
 /** `revokedIds`: tokens revoked since; a revoked token's secret is no longer shown (issue 16). */
 export function CreateTokenForm({ revokedIds = [] }: { revokedIds?: string[] }) {
@@ -12,6 +13,13 @@ export function CreateTokenForm({ revokedIds = [] }: { revokedIds?: string[] }) 
       <div className="field">
         <label htmlFor="token-name">Token name</label>
         <input id="token-name" name="name" required maxLength={80} placeholder="e.g. CI pipeline" />
+      </div>
+      <div className="field">
+        <label htmlFor="token-expires">Expires after (optional)</label>
+        <input id="token-expires" name="expires" type="date" aria-describedby="token-expires-hint" />
+        <p id="token-expires-hint" className="meta">
+          The token works through the end of this day (UTC), then the API refuses it. Leave empty for a token that lasts until you revoke it.
+        </p>
       </div>
       <button type="submit" className="button" disabled={pending}>
         {pending ? "Creating…" : "Create token"}
@@ -30,9 +38,13 @@ export function CreateTokenForm({ revokedIds = [] }: { revokedIds?: string[] }) 
           <p>
             <strong>Copy the token “{state.name}” now.</strong> It is shown only this once; Certdesk keeps only a hash of it.
           </p>
-          <p className={`mono ${styles.token}`} data-testid="new-token">
+          <p className={`mono ${styles.token}`} data-testid="new-token" id="new-token">
             {state.token}
           </p>
+          <p>
+            <CopyButton text={state.token} label="Copy token" describedBy="new-token" />
+          </p>
+          <p>{state.expiresAt ? `Expires ${state.expiresAt.slice(0, 16).replace("T", " ")} UTC.` : "No expiry: it works until you revoke it."}</p>
         </div>
       ) : null}
     </form>

@@ -32,7 +32,7 @@ const rateLimited = {
 };
 
 const commonErrors = {
-  "401": problem("No token, or an unknown or revoked one."),
+  "401": problem("No token, or an unknown, revoked or expired one (an expired token's problem names it and carries `expiredAt`)."),
   "429": rateLimited,
   "404": problem("No such record, or it belongs to another organisation (never 403: ids cannot be probed)."),
   "500": problem("Unexpected error; `errorId` identifies it for support."),
