@@ -7,6 +7,7 @@ import { loadCertificatePage } from "@/lib/expiry/pages";
 import type { CertificateRecord } from "@/lib/expiry/records";
 import { Breadcrumbs, DateTime, PageHeader, TableRegion } from "@/app/_components/ui";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
+import { environmentChildCrumbs } from "@/lib/navigation/crumbs";
 
 export const metadata: Metadata = { title: "Certificate" };
 
@@ -38,7 +39,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
   return (
     <>
       <PageHeader title="Certificate" intro={`${c.appName} — ${c.environmentLabel} (${c.purpose})`}>
-        <Breadcrumbs items={[{ href: "/apps", label: "Developer apps" }, { href: envPath(c), label: `${c.appName} — ${c.environmentLabel}` }, { label: "Certificate" }]} />
+        <Breadcrumbs items={environmentChildCrumbs(user, { id: c.appId, name: c.appName, organisationId: c.organisationId }, { key: c.environmentKey, label: c.environmentLabel }, "Certificate")} />
       </PageHeader>
       <section className="card" aria-labelledby="expiry-heading">
         <h2 id="expiry-heading">Expiry</h2>

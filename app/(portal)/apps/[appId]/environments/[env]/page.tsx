@@ -8,6 +8,7 @@ import { getDb } from "@/lib/db";
 import { loadEnvironmentDetail } from "@/lib/submissions/app-grid";
 import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { environmentCrumbs } from "@/lib/navigation/crumbs";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { SuccessNotice } from "@/app/_components/danger-confirm";
 import { ScheduleSummary } from "./schedule/_components/schedule-summary";
@@ -48,7 +49,7 @@ export default async function EnvironmentPage({ params, searchParams }: { params
   return (
     <>
       <PageHeader title={`${app.name} — ${environment.label}`}>
-        <Breadcrumbs items={[{ href: "/apps", label: "Developer apps" }, { label: app.name }, { label: environment.label }]} />
+        <Breadcrumbs items={environmentCrumbs(await requireUser(), app, environment)} />
       </PageHeader>
 
       {notice === "revoked" ? (

@@ -9,6 +9,7 @@ import { partnerOrganisationIds } from "@/lib/auth/access";
 import { getSubmission, STAGE_LABELS, type SubmissionView } from "@/lib/submissions/get-submission";
 import { submissionStatusLabel } from "@/app/_data/certificate-status";
 import { Badge, Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
+import { environmentChildCrumbs } from "@/lib/navigation/crumbs";
 import { FindingsList } from "../_components/findings-list";
 import { SubmitForReviewForm, WithdrawForm } from "../_components/submission-forms";
 import styles from "../_components/submissions.module.css";
@@ -84,13 +85,7 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
   return (
     <>
       <PageHeader title={`Submission for ${view.app.name} — ${view.environment.label}`}>
-        <Breadcrumbs
-          items={[
-            { href: "/apps", label: "Developer apps" },
-            { href: envPath, label: `${view.app.name} — ${view.environment.label}` },
-            { label: "Submission" },
-          ]}
-        />
+        <Breadcrumbs items={environmentChildCrumbs(user, { ...view.app, organisationId: view.organisation.id }, view.environment, "Submission")} />
       </PageHeader>
 
       <section className="card" aria-labelledby="summary">

@@ -6,6 +6,7 @@ import { partnerOrganisationIds } from "@/lib/auth/access";
 import Link from "next/link";
 import { Fragment } from "react";
 import { Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
+import { environmentChildCrumbs } from "@/lib/navigation/crumbs";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { findRenewable } from "@/lib/expiry/pages";
 import { MAX_FILES, MAX_UPLOAD_BYTES, PURPOSES } from "@/lib/submissions/limits";
@@ -35,7 +36,7 @@ export default async function NewSubmissionPage({ params, searchParams }: { para
   return (
     <>
       <PageHeader title="New submission" intro={`${app.name} — ${environment.label}. The verdict appears as soon as the files are checked.`}>
-        <Breadcrumbs items={[{ href: "/apps", label: "Developer apps" }, { href: envPath, label: `${app.name} — ${environment.label}` }, { label: "New submission" }]} />
+        <Breadcrumbs items={environmentChildCrumbs(user, app, environment, "New submission")} />
       </PageHeader>
       {renews ? (
         <section className="card" aria-labelledby="renewal-heading">
