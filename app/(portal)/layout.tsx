@@ -17,7 +17,7 @@ function navFor(user: SessionUser, urgent: number): NavItem[] {
   if (hasRole(user, ["reviewer", "admin"])) items.push({ href: "/reviews", label: "Review queue" });
   if (hasRole(user, ["support", "admin"])) items.push({ href: "/support", label: "Enablements" });
   // Issue 14: urgent certificates with no successor, counted in the navigation.
-  if (hasRole(user, ["support", "admin"])) items.push({ href: "/support/expiring", label: urgent ? `Expiring (${urgent} urgent)` : "Expiring" });
+  if (hasRole(user, ["support", "admin"])) items.push({ href: "/support/expiring", label: "Expiring", ...(urgent ? { count: { n: urgent, word: "urgent" } } : {}) });
   if (hasRole(user, "admin")) {
     items.push(
       { href: "/admin", label: "Overview", exact: true },
@@ -37,20 +37,26 @@ export default async function PortalLayout({ children }: { children: React.React
   const organisation = user.memberships[0]?.name;
   const unread = await unreadCount(await getDb(), user.id);
   const urgent = await urgentWithoutSuccessorCount(user);
-  const notificationsItem: NavItem = { href: "/notifications", label: unread ? `Notifications (${unread} unread)` : "Notifications" };
+  const notificationsItem: NavItem = { href: "/notifications", label: "Notifications", ...(unread ? { count: { n: unread, word: "unread" } } : {}) };
+  const nav = [...navFor(user, urgent), notificationsItem];
   return (
     <>
-      <header className="site-header">
+      {/* Issue 16 item 7: a long navigation (the admin's) makes the account block give way first. */}
+      <header className={nav.length > 6 ? "site-header site-header--long-nav" : "site-header"}>
         <div className="site-header__inner">
           <Link className="brand" href={homePathFor(user)}>
             Certdesk
           </Link>
-          <NavLinks items={[...navFor(user, urgent), notificationsItem]} />
+          <NavLinks items={nav} />
           <div className="account">
-            <span>
+            {/* Issue 16 item 9: the help, from every page; item 7: the account block stays compact. */}
+            <Link className="account__help" href="/help">
+              Help
+            </Link>
+            <span className="account__who">
               <span className="visually-hidden">Signed in as </span>
               {user.name}
-              {organisation ? <> · {organisation}</> : null}
+              {organisation ? <span className="account__org"> · {organisation}</span> : null}
             </span>
             <SignOutButton />
           </div>

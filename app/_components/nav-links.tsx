@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export type NavItem = { href: string; label: string; exact?: boolean };
+/** `count`: a number shown as a small badge; its words stay in the link's name for screen readers ("Notifications (2 unread)"). */
+export type NavItem = { href: string; label: string; exact?: boolean; count?: { n: number; word: string } };
 
 /** Primary navigation; marks the current section with aria-current for screen readers. */
 export function NavLinks({ items }: { items: NavItem[] }) {
@@ -16,6 +17,13 @@ export function NavLinks({ items }: { items: NavItem[] }) {
             <li key={item.href}>
               <Link href={item.href} aria-current={current ? "page" : undefined}>
                 {item.label}
+                {item.count ? (
+                  <>
+                    <span className="visually-hidden"> (</span>
+                    <span className="nav__count">{item.count.n}</span>
+                    <span className="visually-hidden"> {item.count.word})</span>
+                  </>
+                ) : null}
               </Link>
             </li>
           );
