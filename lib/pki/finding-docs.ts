@@ -123,6 +123,40 @@ export const PKI_FINDING_DOCS: readonly FindingDoc[] = [
     },
   },
   {
+    code: "POLICY_REQUIRED_EXPLICIT",
+    severity: "error",
+    title: "A CA requires an explicit certificate policy and no policy is valid for the whole path",
+    sources: [{ text: "house", quote: "RFC 5280 §4.2.1.11 requireExplicitPolicy, §6.1.3 (f), §6.1.5 (g)" }],
+    emittedBy: "lib/pki (path validation, certificate policies)",
+    doc: {
+      summary:
+        "error. A CA on the path sets `requireExplicitPolicy` in its policyConstraints, so every certificate below it must carry a certificate policy that chains up to one the CAs above accept; here none does. The message names the CA that demands it and where the policies stop matching: a certificate without `certificatePolicies`, a policy no CA above allows, a policy mapping forbidden by `inhibitPolicyMapping`, or `anyPolicy` disallowed by `inhibitAnyPolicy`.",
+      fix: "ask the CA to issue the certificate under one of the policies its issuing CA allows (the `certificatePolicies` extension); `openssl verify -policy_check` shows the same refusal.",
+    },
+  },
+  {
+    code: "POLICY_NOT_ACCEPTED",
+    severity: "error",
+    title: "The path is not valid for any certificate policy the program accepts",
+    sources: [{ text: "house", quote: "RFC 5280 §6.1.1 (c) user-initial-policy-set, (f) initial-explicit-policy" }],
+    emittedBy: "lib/pki (path validation, certificate policies)",
+    doc: {
+      summary: "error. The program accepts certificates issued under named certificate policies only (its `acceptablePolicies`), and the path is valid for none of them: the leaf or a CA above it lacks the policy, or a mapping or `inhibitAnyPolicy` removes it.",
+      fix: "order the certificate under one of the policies the program lists (its CA must be allowed to issue under it).",
+    },
+  },
+  {
+    code: "POLICY_MAPPING_INVALID",
+    severity: "error",
+    title: "A CA maps a policy to or from anyPolicy",
+    sources: [{ text: "house", quote: "RFC 5280 §4.2.1.5, §6.1.4 (a): policies are not mapped either to or from anyPolicy" }],
+    emittedBy: "lib/pki (path validation, certificate policies)",
+    doc: {
+      summary: "error. A CA certificate's `policyMappings` extension maps a policy to or from the special value `anyPolicy` (2.5.29.32.0), which RFC 5280 forbids; the path is refused.",
+      fix: "the CA must re-issue its certificate with policy mappings between concrete policy OIDs only.",
+    },
+  },
+  {
     code: "LEAF_NAME_MISMATCH",
     severity: "error",
     title: "The leaf's names do not match the expected peer name",

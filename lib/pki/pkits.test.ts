@@ -2,11 +2,16 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { validatePath } from "./index";
+import type { PolicyInputs } from "./policy-tree";
 
 const PKITS = path.resolve(import.meta.dirname, "../../../shared/testdata/certs/pkits");
 
-/** Reached with docs/conformance.md's limits (no policy processing, no delta/partitioned CRLs, no DSA). */
-const PKITS_FLOOR = 150;
+/**
+ * Reached with policy processing (RFC 5280 §6.1, issue 17; 150 before it) and docs/conformance.md's
+ * limits: revocation is soft-fail (a missing, stale, wrongly signed or out-of-scope CRL is a warning,
+ * not a refusal: 26 of the 30 misses), no delta/indirect CRLs, no DSA.
+ */
+const PKITS_FLOOR = 173;
 
 describe("NIST PKITS (certificates and CRLs, default inputs)", () => {
   it(`agrees on at least ${PKITS_FLOOR} of the 203 tests with a policy-independent outcome`, async () => {
@@ -39,4 +44,67 @@ describe("NIST PKITS (certificates and CRLs, default inputs)", () => {
       expect(valid).toContain(t);
     }
   }, 120_000);
+});
+
+const NIST = (k: number) => `2.16.840.1.101.3.2.1.48.${k}`;
+
+/**
+ * PKITS §4.8 and §4.12.3 (the CSV's DEPENDS_ON_POLICY_INPUTS rows), with the expected results the
+ * PKITS description gives for each set of inputs: `{}` is the default (any-policy, nothing inhibited).
+ */
+const POLICY_CASES: ReadonlyArray<[test: string, inputs: PolicyInputs, expected: "VALID" | "INVALID"]> = [
+  ["ValidCertificatePathTest1", { initialExplicitPolicy: true }, "VALID"],
+  ["ValidCertificatePathTest1", { initialExplicitPolicy: true, initialPolicySet: [NIST(1)] }, "VALID"],
+  ["ValidCertificatePathTest1", { initialExplicitPolicy: true, initialPolicySet: [NIST(2)] }, "INVALID"],
+  ["ValidCertificatePathTest1", { initialExplicitPolicy: true, initialPolicySet: [NIST(1), NIST(2)] }, "VALID"],
+  ["AllCertificatesNoPoliciesTest2", {}, "VALID"],
+  ["AllCertificatesNoPoliciesTest2", { initialExplicitPolicy: true }, "INVALID"],
+  ["DifferentPoliciesTest3", {}, "VALID"],
+  ["DifferentPoliciesTest3", { initialExplicitPolicy: true }, "INVALID"],
+  ["DifferentPoliciesTest3", { initialExplicitPolicy: true, initialPolicySet: [NIST(1), NIST(2)] }, "INVALID"],
+  ["DifferentPoliciesTest4", {}, "INVALID"],
+  ["DifferentPoliciesTest5", {}, "INVALID"],
+  ["OverlappingPoliciesTest6", {}, "VALID"],
+  ["OverlappingPoliciesTest6", { initialPolicySet: [NIST(1)] }, "VALID"],
+  ["OverlappingPoliciesTest6", { initialExplicitPolicy: true, initialPolicySet: [NIST(2)] }, "INVALID"],
+  ["DifferentPoliciesTest7", {}, "INVALID"],
+  ["DifferentPoliciesTest8", {}, "INVALID"],
+  ["DifferentPoliciesTest9", {}, "INVALID"],
+  ["AllCertificatesSamePoliciesTest10", {}, "VALID"],
+  ["AllCertificatesSamePoliciesTest10", { initialExplicitPolicy: true, initialPolicySet: [NIST(1)] }, "VALID"],
+  ["AllCertificatesSamePoliciesTest10", { initialExplicitPolicy: true, initialPolicySet: [NIST(2)] }, "VALID"],
+  ["AllCertificatesanyPolicyTest11", {}, "VALID"],
+  ["AllCertificatesanyPolicyTest11", { initialExplicitPolicy: true, initialPolicySet: [NIST(1)] }, "VALID"],
+  ["DifferentPoliciesTest12", {}, "INVALID"],
+  ["AllCertificatesSamePoliciesTest13", { initialExplicitPolicy: true, initialPolicySet: [NIST(1)] }, "VALID"],
+  ["AllCertificatesSamePoliciesTest13", { initialExplicitPolicy: true, initialPolicySet: [NIST(2)] }, "VALID"],
+  ["AllCertificatesSamePoliciesTest13", { initialExplicitPolicy: true, initialPolicySet: [NIST(3)] }, "VALID"],
+  ["AnyPolicyTest14", { initialExplicitPolicy: true, initialPolicySet: [NIST(1)] }, "VALID"],
+  ["AnyPolicyTest14", { initialExplicitPolicy: true, initialPolicySet: [NIST(2)] }, "INVALID"],
+  ["UserNoticeQualifierTest15", {}, "VALID"],
+  ["UserNoticeQualifierTest16", {}, "VALID"],
+  ["UserNoticeQualifierTest16", { initialExplicitPolicy: true, initialPolicySet: [NIST(3)] }, "INVALID"],
+  ["UserNoticeQualifierTest17", {}, "VALID"],
+  ["UserNoticeQualifierTest18", { initialExplicitPolicy: true, initialPolicySet: [NIST(1)] }, "VALID"],
+  ["UserNoticeQualifierTest18", { initialExplicitPolicy: true, initialPolicySet: [NIST(2)] }, "VALID"],
+  ["UserNoticeQualifierTest19", {}, "VALID"],
+  ["CPSPointerQualifierTest20", { initialExplicitPolicy: true }, "VALID"],
+  ["inhibitAnyPolicyTest3", {}, "VALID"],
+  ["inhibitAnyPolicyTest3", { initialAnyPolicyInhibit: true }, "INVALID"],
+];
+
+describe("NIST PKITS certificate policies with the inputs PKITS names", () => {
+  it("agrees on every §4.8 policy case and inhibitAnyPolicyTest3, default and non-default inputs", async () => {
+    const certFiles = readdirSync(path.join(PKITS, "certs"));
+    const load = (f: string) => new Uint8Array(readFileSync(path.join(PKITS, "certs", f)));
+    const intermediates = certFiles.filter((f) => !f.endsWith("EE.crt") && f !== "TrustAnchorRootCertificate.crt").map(load);
+    const anchor = load("TrustAnchorRootCertificate.crt");
+    const wrong: string[] = [];
+    for (const [test, policy, expected] of POLICY_CASES) {
+      const r = await validatePath({ leaf: load(`${test}EE.crt`), intermediates, trustAnchors: [anchor], at: new Date("2015-01-01Z"), policy });
+      if ((r.ok ? "VALID" : "INVALID") !== expected) wrong.push(`${test} ${JSON.stringify(policy)}: expected ${expected}`);
+      if (!r.ok) expect(r.findings.some((f) => f.code.startsWith("POLICY_")), test).toBe(true);
+    }
+    expect(wrong).toEqual([]);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ import { bytesEqual } from "./der";
 import type { Finding, FindingCode, Severity } from "./findings";
 import { type CertificateInfo, describeCertificate, publicKeyInfo } from "./inspect";
 import { type PeerName, leafMatchesPeerName, nameConstraintViolation } from "./names";
+import { type PolicyInputs, policyPathFindings } from "./policy-tree";
 import { SIGNATURE_ALGORITHMS, type SignatureCheck, verifyCertificateSignature, verifySignature } from "./signature";
 
 const WEAK_HASHES = new Set(["MD2", "MD4", "MD5", "SHA-1"]);
@@ -67,6 +68,11 @@ export type ValidatePathOptions = {
   crypto?: Crypto;
   /** Refinements used by conformance harnesses; defaults suit client-certificate onboarding. */
   profile?: ValidationProfile;
+  /**
+   * RFC 5280 §6.1.1 policy inputs (user-initial-policy-set, default {anyPolicy}; initial-explicit-policy,
+   * -policy-mapping-inhibit, -any-policy-inhibit, default false). Policies are processed on every complete path.
+   */
+  policy?: PolicyInputs;
 };
 
 export type ValidationProfile = {
@@ -531,6 +537,11 @@ async function evaluatePath(path: Node[], opts: ValidatePathOptions, crypto: Cry
         }),
       );
     }
+  }
+
+  // Certificate policies (RFC 5280 §6.1, lib/pki/policy-tree.ts) on complete paths; the anchor is not processed.
+  if (n > 1 && path[anchorIndex]!.anchor) {
+    for (const p of policyPathFindings(path.slice(0, anchorIndex).map((x) => ({ cert: x.cert, label: label(x) })), opts.policy)) out.push(finding(p.code, path[p.index], p.message, { fix: p.fix }));
   }
 
   if (opts.peerName && !leafMatchesPeerName(path[0]!.cert, opts.peerName)) {
