@@ -30,7 +30,9 @@ export default async function AdminAppsPage() {
               {apps.map((app) => (
                 <tr key={app.id}>
                   <td>{app.organisationName}</td>
-                  <td>{app.name}</td>
+                  <td>
+                    <Link href={`/apps/${app.id}`}>{app.name}</Link>
+                  </td>
                   <td>
                     <Link href={`/admin/programs/${encodeURIComponent(app.programId)}`}>{app.programName}</Link>
                   </td>

@@ -8,6 +8,7 @@ import { listDeveloperAppsForUser } from "@/lib/auth/access";
 import { listOrganisations } from "@/lib/admin/lists";
 import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import styles from "./audit.module.css";
+import { AuditTarget } from "@/app/_components/audit-target";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
@@ -153,7 +154,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     {e.actorEmail ?? "—"}
                     {e.role ? <div className="meta">{e.role}</div> : null}
                   </td>
-                  <td className="mono">{e.targetType ? `${e.targetType} ${e.targetId ?? ""}` : "—"}</td>
+                  <td className="mono">
+                    <AuditTarget type={e.targetType} id={e.targetId} />
+                  </td>
                   <td className="mono nowrap">{e.ip ?? "—"}</td>
                   <td>{describeDetails(e.details)}</td>
                 </tr>

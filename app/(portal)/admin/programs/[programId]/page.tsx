@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
+import { programHelpHref } from "@/lib/help/links";
 import { requireRole } from "@/lib/auth/session";
 import { pageSegments } from "@/lib/http/route-params";
 import { getDb } from "@/lib/db";
@@ -43,6 +45,10 @@ export default async function ProgramPage({
       <PageHeader title={program.name} intro={def.description}>
         <Breadcrumbs items={[{ href: "/admin/programs", label: "Programs" }, { label: `${program.id} v${program.version}` }]} />
       </PageHeader>
+      {/* Issue 16 item 9: the program's entry in the help, as partners read it. */}
+      <p>
+        <Link href={programHelpHref(program.id)}>How partners read this program (help)</Link>
+      </p>
 
       <section className="card" aria-labelledby="about">
         <h2 id="about">About</h2>

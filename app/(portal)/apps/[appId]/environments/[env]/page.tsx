@@ -68,7 +68,9 @@ export default async function EnvironmentPage({ params, searchParams }: { params
           <dt>Organisation</dt>
           <dd>{app.organisationName}</dd>
           <dt>Developer app</dt>
-          <dd>{app.name}</dd>
+          <dd>
+            <Link href={`/apps/${app.id}`}>{app.name}</Link>
+          </dd>
           <dt>Environment</dt>
           <dd>
             {environment.label} {environment.production && !/production/i.test(environment.label) ? <span className="tag">Production</span> : null}
