@@ -62,7 +62,7 @@ test("sign-in page (anonymous)", async ({ page }) => {
 test("partner: apps, environments, upload, submission, tokens, notifications", async ({ browser }) => {
   const page = await as(browser, "partner@acme.test");
   const env = `/apps/${state.acmeCheckout}/environments`;
-  const paths = ["/apps", `${env}/stage`, `${env}/production`, `${env}/stage/submissions/new`, "/tokens", "/notifications"];
+  const paths = ["/apps", `/apps/${state.acmeCheckout}`, `${env}/stage`, `${env}/production`, `${env}/stage/submissions/new`, "/tokens", "/notifications", "/help", "/help/findings"];
   if (state.submissionId) paths.push(`${env}/stage/submissions/${state.submissionId}`);
   await audit(page, paths);
   // The two-step confirmation, opened, is checked too.
@@ -86,7 +86,7 @@ test("partner (Globex, provider-ca-csr): upload page with the program summary an
 
 test("reviewer: queue, a review page, notifications", async ({ browser }) => {
   const page = await as(browser, "reviewer1@certdesk.test");
-  await audit(page, ["/reviews", "/notifications"]);
+  await audit(page, ["/reviews", "/notifications", `/apps/${state.acmeCheckout}`, "/help"]);
   // Our own submission when the slot was free, else the first one in the queue.
   await page.goto("/reviews");
   const first = page.locator('main a[href^="/reviews/"]').first();
