@@ -1,6 +1,7 @@
 /**
  * Differential-test generator (issue 17): chains made with the openssl CLI, judged by
- * `openssl verify -x509_strict -purpose sslclient` and (by the test) by `validatePath`.
+ * `openssl verify -x509_strict -policy_check -purpose sslclient` (plus `-explicit_policy` or
+ * `-inhibit_map` where a case sets those RFC 5280 §6.1.1 inputs) and (by the test) by `validatePath`.
  *
  * Keys are generated once per run (two CA keys per type, one leaf key per type, an explicit-curve
  * EC key) and reused. Root + intermediate pairs are shared by every case with the same CA key type,
@@ -38,6 +39,15 @@ export const DEFECTS = [
   "root-pathlen-0",
   "ica-pathlen-0",
   "sha1",
+  // Certificate policies (RFC 5280 §6.1), judged with -policy_check (P1, P2 are private test OIDs):
+  "policy-explicit-same", // the intermediate asserts P1 and requireExplicitPolicy 0; the leaf asserts P1
+  "policy-explicit-no-leaf-policy", // … the leaf asserts no policy
+  "policy-explicit-other-policy", // … the leaf asserts P2
+  "policy-mapped", // … and maps P1 → P2; the leaf asserts P2
+  "policy-mapping-inhibited", // the same, judged with initial-policy-mapping-inhibit (-inhibit_map)
+  "policy-map-anypolicy", // … maps anyPolicy → P2 (RFC 5280 §6.1.4 (a))
+  "policy-anypolicy-inhibited", // the intermediate asserts anyPolicy with inhibitAnyPolicy 0; the leaf asserts anyPolicy
+  "policy-explicit-input", // no policies anywhere, judged with initial-explicit-policy (-explicit_policy)
 ] as const;
 export type Defect = (typeof DEFECTS)[number];
 
@@ -50,6 +60,9 @@ export const DELIBERATE: Partial<Record<Defect, string>> = {
   "leaf-serial-zero": "serial 0 refused (RFC 5280 §4.1.2.2: positive integer)",
 };
 
+/** RFC 5280 §6.1.1 inputs of a case, given to both judges (openssl: -explicit_policy, -inhibit_map). */
+export type DiffPolicyInputs = { initialExplicitPolicy?: boolean; initialPolicyMappingInhibit?: boolean };
+
 export type DiffCase = {
   id: string;
   kind: "single" | "random";
@@ -61,6 +74,7 @@ export type DiffCase = {
   icaPem: string;
   leafPem: string;
   withIca: boolean;
+  policy: DiffPolicyInputs;
   openssl: { ok: boolean; error?: string };
 };
 
@@ -78,9 +92,33 @@ function rng(seed: number): () => number {
   };
 }
 
-const CA_DEFECTS = new Set<Defect>(["ica-not-ca", "ica-no-keycertsign", "ica-cn-hostname-under-nc", "root-pathlen-0", "ica-pathlen-0", "leaf-nc-violation"]);
-/** Defects that cannot be combined in one case. */
-const CONFLICTS: [Defect, Defect][] = [["leaf-nc-violation", "ica-cn-hostname-under-nc"]];
+const POLICY_DEFECTS = DEFECTS.filter((d) => d.startsWith("policy-"));
+const CA_DEFECTS = new Set<Defect>(["ica-not-ca", "ica-no-keycertsign", "ica-cn-hostname-under-nc", "root-pathlen-0", "ica-pathlen-0", "leaf-nc-violation", ...POLICY_DEFECTS.filter((d) => d !== "policy-explicit-input")]);
+/** Defects that cannot be combined in one case (any two policy defects neither). */
+const CONFLICTS: [Defect, Defect][] = [["leaf-nc-violation", "ica-cn-hostname-under-nc"], ...POLICY_DEFECTS.flatMap((a) => POLICY_DEFECTS.filter((b) => a < b).map((b): [Defect, Defect] => [a, b]))];
+const P1 = "1.3.6.1.4.1.55555.17.10";
+const P2 = "1.3.6.1.4.1.55555.17.11";
+const ANY_POLICY = "2.5.29.32.0";
+
+/** The intermediate's policy extensions (openssl config lines) for a CA variant. */
+function icaPolicyLines(caVariant: string): string[] {
+  const has = (d: Defect) => caVariant.split("_").includes(d);
+  if (has("policy-anypolicy-inhibited")) return [`certificatePolicies = ${ANY_POLICY}`, "policyConstraints = critical, requireExplicitPolicy:0", "inhibitAnyPolicy = critical, 0"];
+  if (!POLICY_DEFECTS.some(has)) return [];
+  const lines = [`certificatePolicies = ${P1}`, "policyConstraints = critical, requireExplicitPolicy:0"];
+  if (has("policy-mapped") || has("policy-mapping-inhibited")) lines.push(`policyMappings = ${P1}:${P2}`);
+  if (has("policy-map-anypolicy")) lines.push(`policyMappings = ${ANY_POLICY}:${P2}`);
+  return lines;
+}
+
+/** The leaf's certificatePolicies OIDs for its defects (none by default). */
+function leafPolicies(defects: readonly Defect[]): string[] {
+  const has = (d: Defect) => defects.includes(d);
+  if (has("policy-explicit-same")) return [P1];
+  if (has("policy-anypolicy-inhibited")) return [ANY_POLICY];
+  if (has("policy-explicit-other-policy") || has("policy-mapped") || has("policy-mapping-inhibited") || has("policy-map-anypolicy")) return [P2];
+  return [];
+}
 
 function keyGen(type: KeyType | "ec-explicit", file: string): string {
   const opts: Record<typeof type, string> = {
@@ -113,7 +151,7 @@ export function generateCases(opts: { count: number; seed?: number }): Generated
     script.push(keyGen("ec-explicit", "ec-explicit.key"));
     processes += KEY_TYPES.length * 3 + 1;
     const config: string[] = ["[req]", "distinguished_name = dn", "prompt = no", "[dn]", "CN = unused"];
-    const pairs = new Map<string, { root: string; ica: string; icaKey: string; rootKey: string; leaves: DiffCase[]; noIca: DiffCase[] }>();
+    const pairs = new Map<string, { root: string; ica: string; icaKey: string; rootKey: string; groups: Map<string, DiffCase[]> }>();
     const cases: DiffCase[] = [];
     let serial = 0x1000;
 
@@ -149,15 +187,17 @@ export function generateCases(opts: { count: number; seed?: number }): Generated
         );
         const icaBc = caVariant.includes("ica-not-ca") ? "CA:FALSE" : `CA:TRUE${caVariant.includes("ica-pathlen-0") ? ", pathlen:0" : ""}`;
         const icaKu = caVariant.includes("ica-not-ca") ? "digitalSignature" : caVariant.includes("ica-no-keycertsign") ? "digitalSignature, cRLSign" : "keyCertSign, cRLSign";
-        config.push(`[${ica}]`, `basicConstraints = critical, ${icaBc}`, `keyUsage = critical, ${icaKu}`, "subjectKeyIdentifier = hash", "authorityKeyIdentifier = keyid:always");
-        const icaCn = caVariant.includes("ica-cn-hostname-under-nc") ? "issuing-ca.example.org" : `Diff CA ${pairId}`;
+        config.push(`[${ica}]`, `basicConstraints = critical, ${icaBc}`, `keyUsage = critical, ${icaKu}`, "subjectKeyIdentifier = hash", "authorityKeyIdentifier = keyid:always", ...icaPolicyLines(caVariant));
+        // CNs stay under 64 characters: the pair's number, not its long id.
+        const short = `${pairs.size + 1} ${caKey} ${hash}`;
+        const icaCn = caVariant.includes("ica-cn-hostname-under-nc") ? "issuing-ca.example.org" : `Diff CA ${short}`;
         const d = digestFlag(caKey, hash);
         script.push(
-          `openssl req -x509 -new -key ${caKey}-ca1.key ${d} -days 3650 -set_serial ${serial++} -subj "/O=Certdesk Diff/CN=Diff Root ${pairId}" -config diff.cnf -extensions ${root} -out ${root}.pem`,
+          `openssl req -x509 -new -key ${caKey}-ca1.key ${d} -days 3650 -set_serial ${serial++} -subj "/O=Certdesk Diff/CN=Diff Root ${short}" -config diff.cnf -extensions ${root} -out ${root}.pem`,
           `openssl req -x509 -new -key ${caKey}-ca2.key ${d} -days 3650 -set_serial ${serial++} -subj "/O=Certdesk Diff/CN=${icaCn}" -CA ${root}.pem -CAkey ${caKey}-ca1.key -config diff.cnf -extensions ${ica} -out ${ica}.pem`,
         );
         processes += 2;
-        pair = { root: `${root}.pem`, ica: `${ica}.pem`, icaKey: `${caKey}-ca2.key`, rootKey: `${caKey}-ca1.key`, leaves: [], noIca: [] };
+        pair = { root: `${root}.pem`, ica: `${ica}.pem`, icaKey: `${caKey}-ca2.key`, rootKey: `${caKey}-ca1.key`, groups: new Map() };
         pairs.set(pairId, pair);
       }
       const id = `case${String(i).padStart(4, "0")}`;
@@ -172,6 +212,7 @@ export function generateCases(opts: { count: number; seed?: number }): Generated
         "subjectKeyIdentifier = hash",
         "authorityKeyIdentifier = keyid:always",
         ...(has("leaf-unknown-critical-ext") ? ["1.3.6.1.4.1.55555.17.1 = critical, DER:05:00"] : []),
+        ...(leafPolicies(defects).length ? [`certificatePolicies = ${leafPolicies(defects).join(", ")}`] : []),
       );
       const leafKeyFile = has("leaf-explicit-ec") ? "ec-explicit.key" : `${leafKey}-leaf.key`;
       const signer = pair.icaKey;
@@ -179,8 +220,14 @@ export function generateCases(opts: { count: number; seed?: number }): Generated
         `openssl req -x509 -new -key ${leafKeyFile} ${digestFlag(caKey, hash)} -days ${has("leaf-expired") ? 1 : 365} -set_serial ${has("leaf-serial-zero") ? 0 : serial++} -subj "/O=Acme Diff/CN=Client ${id}" -CA ${pair.ica} -CAkey ${signer} -config diff.cnf -extensions ${id} -out ${id}.pem`,
       );
       processes++;
-      const c: DiffCase = { id, kind: single ? "single" : "random", caKey, leafKey, hash, defects, rootPem: pair.root, icaPem: pair.ica, leafPem: `${id}.pem`, withIca: !has("ica-missing"), openssl: { ok: false } };
-      (c.withIca ? pair.leaves : pair.noIca).push(c);
+      const policy: DiffPolicyInputs = {
+        ...(has("policy-explicit-input") ? { initialExplicitPolicy: true } : {}),
+        ...(has("policy-mapping-inhibited") ? { initialPolicyMappingInhibit: true } : {}),
+      };
+      const c: DiffCase = { id, kind: single ? "single" : "random", caKey, leafKey, hash, defects, rootPem: pair.root, icaPem: pair.ica, leafPem: `${id}.pem`, withIca: !has("ica-missing"), policy, openssl: { ok: false } };
+      // One openssl verify per CA pair, intermediate sent or not, and policy inputs.
+      const group = `${c.withIca}|${Boolean(policy.initialExplicitPolicy)}|${Boolean(policy.initialPolicyMappingInhibit)}`;
+      pair.groups.set(group, [...(pair.groups.get(group) ?? []), c]);
       cases.push(c);
     }
     writeFileSync(path.join(dir, "diff.cnf"), `${config.join("\n")}\n`);
@@ -197,9 +244,12 @@ export function generateCases(opts: { count: number; seed?: number }): Generated
 
     const at = new Date(Math.floor(Date.now() / 1000) * 1000 + 2 * 86_400_000);
     for (const pair of pairs.values()) {
-      for (const [leaves, untrusted] of [[pair.leaves, true], [pair.noIca, false]] as const) {
-        if (!leaves.length) continue;
-        const args = ["verify", "-x509_strict", "-purpose", "sslclient", "-attime", String(at.getTime() / 1000), "-CAfile", pair.root, ...(untrusted ? ["-untrusted", pair.ica] : []), ...leaves.map((c) => c.leafPem)];
+      for (const leaves of pair.groups.values()) {
+        const { withIca: untrusted, policy } = leaves[0]!;
+        // -policy anyPolicy: RFC 5280's default user-initial-policy-set. Without it openssl treats the set as
+        // empty and refuses every path on which an explicit policy is required, even a matching one.
+        const policyFlags = ["-policy_check", "-policy", "2.5.29.32.0", ...(policy.initialExplicitPolicy ? ["-explicit_policy"] : []), ...(policy.initialPolicyMappingInhibit ? ["-inhibit_map"] : [])];
+        const args = ["verify", "-x509_strict", ...policyFlags, "-purpose", "sslclient", "-attime", String(at.getTime() / 1000), "-CAfile", pair.root, ...(untrusted ? ["-untrusted", pair.ica] : []), ...leaves.map((c) => c.leafPem)];
         processes++;
         let out: string;
         try {
