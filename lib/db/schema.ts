@@ -129,6 +129,8 @@ export const SUBMISSION_STATUSES = [
   "retired",
   "revoked",
   "withdrawn",
+  /** Issue 16: a draft a newer upload for the same app, environment and purpose took the place of (kept, never deleted). */
+  "superseded",
 ] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 

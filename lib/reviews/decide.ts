@@ -61,11 +61,15 @@ export function alreadyDecidedMessage(c: CurrentState): string {
     case "changes_requested":
       return `This submission was already decided: now changes requested by ${by}${when}. Your decision was not recorded.`;
     case "rejected":
+      // Issue 16: an upload whose verdict has errors is rejected by the checks, with no reviewer.
+      if (c.decidedBy.length === 0) return "This upload was rejected by the automatic checks (its verdict has errors) and never sent for review. Your decision was not recorded.";
       return `This submission was already decided: now rejected by ${by}${when}. Your decision was not recorded.`;
     case "withdrawn":
       return "This submission was withdrawn by the partner; there is nothing left to decide. Your decision was not recorded.";
     case "draft":
       return "This submission is a draft the partner has not sent for review. Your decision was not recorded.";
+    case "superseded":
+      return "This submission is a draft a newer upload superseded; it was never sent for review. Your decision was not recorded.";
     case "in_review":
       return `This submission changed while you were deciding (${c.approvals} of ${c.approvalsRequired} approvals now). Reload and decide again.`;
     default: {
@@ -95,11 +99,14 @@ export function decisionSummary(c: CurrentState): string {
     case "changes_requested":
       return `${nothing("waiting for the partner's changes")} Changes requested by ${by}${when}; the corrected upload arrives as a new submission.`;
     case "rejected":
+      if (c.decidedBy.length === 0) return `${nothing("rejected")} Rejected by the automatic checks at upload (the verdict has errors).`;
       return `${nothing("rejected")} Rejected by ${by}${when}.`;
     case "withdrawn":
       return nothing("withdrawn by the partner");
     case "draft":
       return nothing("a draft the partner has not sent for review");
+    case "superseded":
+      return nothing("a draft a newer upload superseded");
     case "in_review":
       return `In review: ${c.approvals} of ${c.approvalsRequired} approvals.`;
     default: {

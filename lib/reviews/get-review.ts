@@ -3,7 +3,7 @@
  * acknowledgements), the chain, what changes against the certificate in service for the
  * same app and environment, the partner's history, the reviews so far, and the audit trail.
  */
-import { and, asc, desc, eq, inArray, ne, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, ne, or } from "drizzle-orm";
 import { z } from "zod";
 import {
   auditEvents,
@@ -184,7 +184,7 @@ export async function getReview(db: Database, input: { viewer: SessionUser; subm
     .from(submissions)
     .innerJoin(developerApps, eq(developerApps.id, submissions.appId))
     .innerJoin(environments, eq(environments.id, submissions.environmentId))
-    .where(and(eq(submissions.organisationId, sub.organisationId), ne(submissions.id, sub.id), ne(submissions.status, "draft")))
+    .where(and(eq(submissions.organisationId, sub.organisationId), ne(submissions.id, sub.id), isNotNull(submissions.submittedAt)))
     .orderBy(desc(submissions.createdAt))
     .limit(25);
 

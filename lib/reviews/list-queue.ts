@@ -3,7 +3,7 @@
  * SQL (it must stay fast with tens of thousands of rows), with counts per status and an
  * age badge against each program's review target.
  */
-import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { developerApps, environments, organisations, reviews, submissions, type Database } from "@/lib/db";
 import type { SessionUser } from "@/lib/auth/access";
@@ -117,7 +117,8 @@ export async function listQueue(db: Database, input: { viewer: SessionUser; filt
   const filters: QueueFilters = { ...DEFAULT_QUEUE_FILTERS, ...input.filters };
   const now = input.now ?? new Date();
 
-  const common: SQL[] = [];
+  // Issue 16: only what was sent for review; an upload the checks rejected is `rejected` too but never reached a reviewer.
+  const common: SQL[] = [isNotNull(submissions.submittedAt)];
   if (filters.program) common.push(eq(submissions.programId, filters.program));
   if (filters.environment) common.push(eq(environments.key, filters.environment));
   if (filters.organisation) common.push(eq(submissions.organisationId, filters.organisation));

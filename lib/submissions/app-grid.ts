@@ -3,8 +3,8 @@
  * certificates and submissions. Each call is scoped to the viewer's organisations (staff
  * see every organisation), like every other domain function: pages only render.
  */
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { certificates, environments, programs, submissions, type Database } from "@/lib/db";
+import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { certificates, environments, findings, programs, submissions, type Database } from "@/lib/db";
 import { findDeveloperAppForUser, listDeveloperAppsForUser, type ScopedDeveloperApp, type SessionUser } from "@/lib/auth/access";
 import { AppError } from "@/lib/auth/app-error";
 import { describeCell, type CellStatus } from "./certificate-status";
@@ -85,6 +85,9 @@ export async function loadAppGrid(db: Database, input: { viewer: SessionUser; no
  * An app the viewer may not see is "not found" (no hint that it exists); an environment of
  * another app yields nothing, since every query is keyed on both ids.
  */
+/** The environment page lists this many attempts, newest first (and says how many there are in all). */
+export const ATTEMPTS_SHOWN = 200;
+
 export async function loadEnvironmentDetail(db: Database, input: { viewer: SessionUser; appId: string; environmentId: string; now?: Date }) {
   const app = await findDeveloperAppForUser(db, input.viewer, input.appId);
   if (!app) throw new AppError("NOT_FOUND", "No such developer app.");
@@ -120,7 +123,7 @@ export async function loadEnvironmentDetail(db: Database, input: { viewer: Sessi
       .from(submissions)
       .where(and(eq(submissions.appId, appId), eq(submissions.environmentId, environmentId)))
       .orderBy(desc(submissions.createdAt))
-      .limit(50),
+      .limit(ATTEMPTS_SHOWN),
     db
       .select({ id: programs.id, version: programs.version, name: programs.name })
       .from(programs)
@@ -132,5 +135,15 @@ export async function loadEnvironmentDetail(db: Database, input: { viewer: Sessi
   const settings = (await loadExpirySettings(db, [app.programId])).get(app.programId)!;
   const now = input.now ?? new Date();
   const withExpiry = certRows.map((c) => ({ ...c, expiry: expiryOf({ notAfter: c.notAfter, now, settings }) }));
-  return { certificates: withExpiry, submissions: subRows, program: programRows[0] ?? null };
+  // Issue 16: every attempt with its verdict's error and warning counts, and how many there are in all.
+  const ids = subRows.map((s) => s.id);
+  const [countRows, [total]] = await Promise.all([
+    ids.length
+      ? db.select({ submissionId: findings.submissionId, severity: findings.severity, n: count() }).from(findings).where(inArray(findings.submissionId, ids)).groupBy(findings.submissionId, findings.severity)
+      : Promise.resolve([]),
+    db.select({ n: count() }).from(submissions).where(and(eq(submissions.appId, appId), eq(submissions.environmentId, environmentId))),
+  ]);
+  const counted = (id: string, severity: "error" | "warning") => countRows.find((r) => r.submissionId === id && r.severity === severity)?.n ?? 0;
+  const attempts = subRows.map((s) => ({ ...s, errors: counted(s.id, "error"), warnings: counted(s.id, "warning") }));
+  return { certificates: withExpiry, submissions: attempts, submissionCount: total?.n ?? attempts.length, program: programRows[0] ?? null };
 }

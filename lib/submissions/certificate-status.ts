@@ -43,6 +43,8 @@ function describeSubmission(status: SubmissionStatus): CellStatus {
       return { label: "Revoked", tone: "danger" };
     case "withdrawn":
       return { label: "Withdrawn", tone: "neutral" };
+    case "superseded":
+      return { label: "Superseded by a newer upload", tone: "neutral" };
     default: {
       const never: never = status;
       return { label: String(never), tone: "neutral" };

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, certificates, findings, submissionFiles, submissions } from "@/lib/db";
 import { AppError } from "@/lib/auth/app-error";
@@ -121,7 +121,7 @@ describe("createSubmission: upload → verdict → encrypted files + rows in one
     expect((await objectKeys()).length).toBe(keysBefore.length + 2);
   });
 
-  it("a new upload replaces an unsent draft: the old rows and objects are gone", async () => {
+  it("issue 16: a new upload supersedes an unsent draft, never deletes it: its rows, files and URL stay, marked superseded", async () => {
     const { db, storage, now, users, apps } = h.current;
     const a = await acmeChain("draft-a");
     const b = await acmeChain("draft-b");
@@ -129,15 +129,90 @@ describe("createSubmission: upload → verdict → encrypted files + rows in one
     const base = { actor: asUser(users.acme), appId: apps.acmeCheckout, environmentKey: "production" } as const;
     const first = await createSubmission(deps, { ...base, files: [pemFile("a.pem", a.leaf, a.ica, a.root)] });
     if (first.outcome !== "created") throw new Error("first upload not created");
+    expect(first.submission.status).toBe("draft");
     const oldKeys = (await db.select({ k: submissionFiles.objectKey }).from(submissionFiles).where(eq(submissionFiles.submissionId, first.submission.id))).map((r) => r.k);
     expect(oldKeys.length).toBe(2);
     const second = await createSubmission(deps, { ...base, files: [pemFile("b.pem", b.leaf, b.ica, b.root)] });
     if (second.outcome !== "created") throw new Error("second upload not created");
-    expect(second.replacedDraftId).toBe(first.submission.id);
-    expect(await db.select().from(submissions).where(eq(submissions.id, first.submission.id))).toEqual([]);
-    expect(await db.select().from(certificates).where(eq(certificates.submissionId, first.submission.id))).toEqual([]);
+    expect(second.submission.status).toBe("draft");
+    expect(second.supersededDraftIds).toEqual([first.submission.id]);
+
+    const [old] = await db.select().from(submissions).where(eq(submissions.id, first.submission.id));
+    expect(old).toMatchObject({ status: "superseded", verdict: "accepted" });
+    expect(await db.select().from(certificates).where(eq(certificates.submissionId, first.submission.id))).not.toEqual([]);
     const keys = await objectKeys();
-    for (const k of oldKeys) expect(keys).not.toContain(k);
+    for (const k of oldKeys) expect(keys).toContain(k);
+    // Its page still answers, says what happened and links the newer upload; the newer one links back.
+    const oldView = await getSubmission({ db }, { actor: asUser(users.acme), submissionId: first.submission.id });
+    expect(oldView.status).toBe("superseded");
+    expect(oldView.supersededBy).toBe(second.submission.id);
+    expect(oldView.timeline.map((e) => e.label)).toEqual(["Uploaded", "Superseded by a newer upload"]);
+    expect(oldView.path.steps.map((s) => s.label)).toEqual(["Uploaded", "Draft", "Superseded"]);
+    const newView = await getSubmission({ db }, { actor: asUser(users.acme), submissionId: second.submission.id });
+    expect(newView.supersedes).toEqual([first.submission.id]);
+    // A superseded draft cannot be sent for review any more, and withdrawing it is refused too.
+    expect((await appError(submitForReview(deps, { actor: asUser(users.acme), submissionId: first.submission.id, acknowledgedFindingIds: [] }))).code).toBe("CONFLICT");
+    expect((await appError(withdrawSubmission(deps, { actor: asUser(users.acme), submissionId: first.submission.id }))).code).toBe("CONFLICT");
+    // Its files can still be downloaded.
+    const file = (await db.select({ id: submissionFiles.id }).from(submissionFiles).where(eq(submissionFiles.submissionId, first.submission.id)))[0]!;
+    const download = await downloadFile(deps, { actor: asUser(users.acme), submissionId: first.submission.id, fileId: file.id });
+    expect(download.bytes.byteLength).toBeGreaterThan(0);
+    // The audit trail names the successor.
+    const [event] = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "submission.supersede"), eq(auditEvents.targetId, first.submission.id)));
+    expect(event?.details).toMatchObject({ supersededById: second.submission.id });
+    // Clean up: the later draft is withdrawn so the slot is free for other tests.
+    await withdrawSubmission(deps, { actor: asUser(users.acme), submissionId: second.submission.id });
+  });
+
+  it("issue 16: an upload whose verdict has errors is stored as rejected, keeps its URL, and supersedes no draft", async () => {
+    const { db, storage, now, users, apps } = h.current;
+    const deps = { db, storage, now };
+    const base = { actor: asUser(users.acme), appId: apps.acmeCheckout, environmentKey: "stage" } as const;
+    const good = await acmeChain("kept-draft");
+    const draft = await createSubmission(deps, { ...base, files: [pemFile("good.pem", good.leaf, good.ica, good.root)] });
+    if (draft.outcome !== "created") throw new Error("draft not created");
+    expect(draft.submission.status).toBe("draft");
+
+    const bad = await acmeChain("reversed-kept");
+    const rejected = await createSubmission(deps, { ...base, files: [pemFile("bad.pem", bad.root, bad.ica, bad.leaf)] });
+    if (rejected.outcome !== "created") throw new Error("rejected upload not stored");
+    expect(rejected.verdict.verdict).toBe("rejected");
+    expect(rejected.submission.status).toBe("rejected");
+    expect(rejected.supersededDraftIds).toBeUndefined();
+
+    const [row] = await db.select().from(submissions).where(eq(submissions.id, rejected.submission.id));
+    expect(row).toMatchObject({ status: "rejected", verdict: "rejected", submittedAt: null });
+    expect(row!.decidedAt).not.toBeNull();
+    expect((await db.select().from(findings).where(and(eq(findings.submissionId, rejected.submission.id), eq(findings.severity, "error")))).length).toBeGreaterThan(0);
+    // The earlier draft survives as a draft: a broken upload does not take its place.
+    const [kept] = await db.select({ status: submissions.status }).from(submissions).where(eq(submissions.id, draft.submission.id));
+    expect(kept!.status).toBe("draft");
+
+    const view = await getSubmission({ db }, { actor: asUser(users.acme), submissionId: rejected.submission.id });
+    expect(view.status).toBe("rejected");
+    expect(view.path.steps).toEqual([
+      { label: "Uploaded", state: "done" },
+      { label: "Rejected by the checks", state: "current" },
+    ]);
+    expect(view.path.next).toContain("upload a corrected chain");
+    expect(view.stages.every((s) => s.state === "upcoming")).toBe(true);
+    // It cannot be sent, nor withdrawn: it is final.
+    expect((await appError(submitForReview(deps, { actor: asUser(users.acme), submissionId: rejected.submission.id, acknowledgedFindingIds: [] }))).code).toBe("CONFLICT");
+    expect((await appError(withdrawSubmission(deps, { actor: asUser(users.acme), submissionId: rejected.submission.id }))).code).toBe("CONFLICT");
+
+    // A corrected upload supersedes the draft; both earlier attempts are still there.
+    const fixed = await createSubmission(deps, { ...base, files: [pemFile("fixed.pem", bad.leaf, bad.ica, bad.root)] });
+    if (fixed.outcome !== "created") throw new Error("corrected upload not created");
+    expect(fixed.supersededDraftIds).toEqual([draft.submission.id]);
+    const all = await db.select({ id: submissions.id, status: submissions.status }).from(submissions).where(inArray(submissions.id, [draft.submission.id, rejected.submission.id, fixed.submission.id]));
+    expect(new Map(all.map((r) => [r.id, r.status]))).toEqual(
+      new Map([
+        [draft.submission.id, "superseded"],
+        [rejected.submission.id, "rejected"],
+        [fixed.submission.id, "draft"],
+      ]),
+    );
+    await withdrawSubmission(deps, { actor: asUser(users.acme), submissionId: fixed.submission.id });
   });
 
   it("refuses an upload holding a private key: nothing stored, an audit event without the key", async () => {
@@ -288,12 +363,13 @@ describe("submit, withdraw, and the one-open-submission rule", () => {
     expect(answerRow!.supersedesId).toBe(after.submission.id);
   });
 
-  it("refuses sending a draft whose verdict has errors", async () => {
+  it("refuses sending an upload whose verdict has errors (stored as rejected, issue 16)", async () => {
     const { db, storage, now, users, apps } = h.current;
     const chain = await acmeChain("reversed");
     const created = await createSubmission({ db, storage, now }, { actor: asUser(users.acme), appId: apps.acmeTreasury, environmentKey: "sandbox", purpose: "signature", files: [pemFile("c.pem", chain.root, chain.ica, chain.leaf)] });
     if (created.outcome !== "created") throw new Error("not created");
     expect(created.verdict.verdict).toBe("rejected");
+    expect(created.submission.status).toBe("rejected");
     const error = await appError(submitForReview({ db, now }, { actor: asUser(users.acme), submissionId: created.submission.id, acknowledgedFindingIds: [] }));
     expect(error.code).toBe("CONFLICT");
   });

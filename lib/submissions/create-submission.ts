@@ -2,13 +2,19 @@
  * An upload for one developer app, environment and purpose becomes a submission:
  * validate → authorize → check → (refuse | store encrypted files → one transaction of
  * rows + audit event). Used by the portal (a draft) and the partner API (sent for review).
+ *
+ * Issue 16, "nothing vanishes": every stored upload keeps its own record and URL. An upload whose
+ * verdict has errors is stored as `rejected` (the partner can read and download it later); one
+ * without errors is a `draft` until sent. A new draft (or one sent for review) supersedes the
+ * earlier draft of the same slot: that one becomes `superseded`, kept with its files, never
+ * deleted. A rejected upload supersedes nothing (the earlier draft stays sendable).
  */
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/lib/db";
 import { certificates, findings as findingsTable, submissionFiles, submissions, type SubmissionStatus } from "@/lib/db";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit, type AuditEventInput } from "@/lib/audit";
 import { AppError } from "@/lib/auth/app-error";
 import { toPem, type Finding } from "@/lib/pki";
 import { approvalsRequired, type Verdict } from "@/lib/policy";
@@ -42,13 +48,13 @@ export type CreateSubmissionInput = {
 export type SubmissionRef = { id: string; status: SubmissionStatus };
 
 export type CreateSubmissionResult =
-  /** Stored: a draft, or in review when `submit` was asked. */
-  | { outcome: "created"; submission: SubmissionRef; verdict: Verdict; replacedDraftId?: string }
+  /** Stored: a draft, `rejected` when the verdict has errors, or in review when `submit` was asked. `supersededDraftIds`: earlier drafts of the slot this one took the place of (kept, now `superseded`). */
+  | { outcome: "created"; submission: SubmissionRef; verdict: Verdict; supersededDraftIds?: string[] }
   /** The idempotency key was seen before: that submission, unchanged (its verdict from the stored findings). */
   | { outcome: "existing"; submission: SubmissionRef; verdict: Pick<Verdict, "verdict" | "findings" | "chain"> }
   /** A private key or an unsafe archive: nothing was stored. */
   | { outcome: "refused"; verdict: Verdict }
-  /** `submit` was asked but the verdict has errors: nothing was stored. */
+  /** `submit` was asked but the verdict has errors: nothing was stored (the API's published 422 contract). */
   | { outcome: "rejected"; verdict: Verdict };
 
 const idempotencyKeySchema = z
@@ -183,10 +189,11 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
     throw new AppError("UNAVAILABLE", "Your files could not be stored just now, so nothing was kept. Try again in a moment.", { cause: error });
   }
 
-  const status: SubmissionStatus = input.submit ? "in_review" : "draft";
+  // Issue 16: a portal (or API draft) upload with errors is rejected by the checks, and kept.
+  const status: SubmissionStatus = input.submit ? "in_review" : hasErrorFindings ? "rejected" : "draft";
   const subject = checked.subject;
   const path = pathCertificates(verdict, checked.items);
-  let replaced: { id: string; keys: string[] } | undefined;
+  let superseded: string[] = [];
   try {
     await db.transaction(async (tx) => {
       await lockSlot(tx, { appId: scope.appId, environmentId: scope.environmentId, purpose });
@@ -197,7 +204,8 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
         if (twin) throw new ReplayInstead(twin);
       }
       await assertSlotOpen(tx, { ...scope, purpose });
-      replaced = await deleteDrafts(tx, { ...scope, purpose });
+      // A rejected upload cannot be sent, so it leaves the slot's draft alone.
+      if (status !== "rejected") superseded = await supersedeDrafts(tx, { ...scope, purpose }, { by: submissionId, now, who: auditBase, via });
       // The upload answers the reviewers' latest "changes requested" for this slot, if any.
       const [answered] = await tx
         .select({ id: submissions.id })
@@ -226,6 +234,7 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
         leafSubject: subject.subject ?? null,
         leafNotAfter: subject.notAfter ?? null,
         submittedAt: input.submit ? now : null,
+        decidedAt: status === "rejected" ? now : null,
         createdAt: now,
         updatedAt: now,
       });
@@ -262,7 +271,7 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
         targetId: submissionId,
         outcome: "success",
         at: now,
-        details: { ...via, appId: scope.appId, environmentId: scope.environmentId, purpose, status, verdict: verdict.verdict, codes, files: written.length, ...(replaced ? { replacedDraftId: replaced.id } : {}), ...(replacesCertificateId ? { replacesCertificateId } : {}) },
+        details: { ...via, appId: scope.appId, environmentId: scope.environmentId, purpose, status, verdict: verdict.verdict, codes, files: written.length, ...(superseded.length ? { supersededDraftIds: superseded } : {}), ...(replacesCertificateId ? { replacesCertificateId } : {}) },
       });
       if (replacesCertificateId) {
         // Issue 14: the renewed certificate's timeline shows that a successor was submitted.
@@ -284,8 +293,7 @@ export async function createSubmission(deps: SubmissionDeps, input: CreateSubmis
     await auditFailure(db, auditBase, scope, "database");
     throw new AppError("UNAVAILABLE", "Your submission could not be saved just now, so nothing was kept. Try again in a moment.", { cause: error });
   }
-  if (replaced) await deleteObjects(storage, replaced.keys);
-  return { outcome: "created", submission: { id: submissionId, status }, verdict, ...(replaced ? { replacedDraftId: replaced.id } : {}) };
+  return { outcome: "created", submission: { id: submissionId, status }, verdict, ...(superseded.length ? { supersededDraftIds: superseded } : {}) };
 }
 
 type ExistingSubmission = { id: string; status: SubmissionStatus; verdict: "accepted" | "rejected"; appId: string; environmentId: string };
@@ -317,18 +325,35 @@ async function assertSlotOpen(db: Database, slot: { appId: string; environmentId
   if (inReview) throw new AppError("CONFLICT", IN_REVIEW_MESSAGE);
 }
 
-/** An unsent draft is replaced by the new upload: its rows go now, its objects after commit. */
-async function deleteDrafts(tx: Database, slot: { appId: string; environmentId: string; purpose: Purpose }): Promise<{ id: string; keys: string[] } | undefined> {
-  const drafts = await tx
-    .select({ id: submissions.id })
+/** The slot's unsent drafts, which a new upload would supersede (the upload page says so before the upload). */
+export async function draftsInSlot(db: Database, slot: { appId: string; environmentId: string; purpose: Purpose }): Promise<{ id: string; createdAt: Date; leafSubject: string | null }[]> {
+  return db
+    .select({ id: submissions.id, createdAt: submissions.createdAt, leafSubject: submissions.leafSubject })
     .from(submissions)
-    .where(and(eq(submissions.appId, slot.appId), eq(submissions.environmentId, slot.environmentId), eq(submissions.purpose, slot.purpose), eq(submissions.status, "draft")));
-  if (drafts.length === 0) return undefined;
+    .where(and(eq(submissions.appId, slot.appId), eq(submissions.environmentId, slot.environmentId), eq(submissions.purpose, slot.purpose), eq(submissions.status, "draft")))
+    .orderBy(desc(submissions.createdAt));
+}
+
+/**
+ * Issue 16: an unsent draft is superseded by the new upload, never deleted: its record, files
+ * and findings stay readable at its URL, marked superseded, with an audit event naming its successor.
+ */
+async function supersedeDrafts(
+  tx: Database,
+  slot: { appId: string; environmentId: string; purpose: Purpose },
+  input: { by: string; now: Date; who: Omit<AuditEventInput, "action" | "outcome">; via: Record<string, unknown> },
+): Promise<string[]> {
+  const drafts = await draftsInSlot(tx, slot);
+  if (drafts.length === 0) return [];
   const ids = drafts.map((d) => d.id);
-  const files = await tx.select({ objectKey: submissionFiles.objectKey }).from(submissionFiles).where(inArray(submissionFiles.submissionId, ids));
-  // Files, findings and certificates cascade with the submission.
-  await tx.delete(submissions).where(inArray(submissions.id, ids));
-  return { id: ids[0]!, keys: files.map((f) => f.objectKey) };
+  await tx
+    .update(submissions)
+    .set({ status: "superseded", updatedAt: input.now, decidedAt: input.now, version: sql`${submissions.version} + 1` })
+    .where(and(inArray(submissions.id, ids), eq(submissions.status, "draft")));
+  for (const id of ids) {
+    await recordAudit(tx, { ...input.who, action: "submission.supersede", targetType: "submission", targetId: id, outcome: "success", at: input.now, details: { ...input.via, supersededById: input.by } });
+  }
+  return ids;
 }
 
 /** The certificates row of one path certificate; `pending` until the submission is decided (issued ones start `approved`). */

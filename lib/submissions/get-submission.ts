@@ -33,6 +33,7 @@ const EVENT_LABELS: Record<string, string> = {
   "submission.create": "Uploaded",
   "submission.submit": "Sent for review",
   "submission.withdraw": "Withdrawn",
+  "submission.supersede": "Superseded by a newer upload",
   "submission.approve": "Approved",
   "submission.request_changes": "Changes requested",
   "submission.reject": "Rejected",
@@ -55,11 +56,12 @@ const EVENT_LABELS: Record<string, string> = {
   "review.reject": "Rejected by a reviewer",
 };
 
-/** Which stages a status has reached; `current` is where it stands now. */
-export function stagesFor(status: SubmissionStatus): { stage: TimelineStage; state: "done" | "current" | "upcoming" | "skipped" }[] {
+/** Which stages a status has reached; `current` is where it stands now. `submitted`: it was sent for review once (a rejected upload may never have been). */
+export function stagesFor(status: SubmissionStatus, submitted = true): { stage: TimelineStage; state: "done" | "current" | "upcoming" | "skipped" }[] {
   const reached = (() => {
     switch (status) {
       case "draft":
+      case "superseded":
         return { done: [] as TimelineStage[], current: undefined };
       case "in_review":
         return { done: ["submitted"] as TimelineStage[], current: "in_review" as const };
@@ -69,7 +71,7 @@ export function stagesFor(status: SubmissionStatus): { stage: TimelineStage; sta
         return { done: ["submitted", "in_review"] as TimelineStage[], current: "approved" as const };
       case "rejected":
       case "withdrawn":
-        return { done: ["submitted"] as TimelineStage[], current: undefined };
+        return { done: submitted ? (["submitted"] as TimelineStage[]) : [], current: undefined };
       case "scheduled":
         return { done: ["submitted", "in_review", "approved"] as TimelineStage[], current: "scheduled" as const };
       case "active":
@@ -93,6 +95,72 @@ export function stagesFor(status: SubmissionStatus): { stage: TimelineStage; sta
   });
 }
 
+export type PathStep = { label: string; state: "done" | "current" | "next" };
+/** Issue 16: the status bar — where this submission has been, where it stands, and only the steps it can still take. */
+export type SubmissionPath = { steps: PathStep[]; next: string };
+
+/**
+ * The path one submission can still take from its status: a rejected upload shows
+ * "Uploaded → Rejected by the checks" and "upload a corrected chain", not every state a
+ * submission can ever reach. `submitted`: it was sent for review once.
+ */
+export function pathFor(status: SubmissionStatus, submitted: boolean): SubmissionPath {
+  const done = (...labels: string[]): PathStep[] => labels.map((label) => ({ label, state: "done" }));
+  const current = (label: string): PathStep => ({ label, state: "current" });
+  const next = (...labels: string[]): PathStep[] => labels.map((label) => ({ label, state: "next" }));
+  const reviewed = submitted ? done("Uploaded", "In review") : done("Uploaded");
+  switch (status) {
+    case "draft":
+      return {
+        steps: [...done("Uploaded"), current("Draft"), ...next("In review", "Approved", "Active")],
+        next: "Send it for review. A newer upload for this environment and purpose supersedes this draft (it stays listed, marked superseded).",
+      };
+    case "rejected":
+      return submitted
+        ? { steps: [...reviewed, current("Rejected by the reviewers")], next: "Upload a corrected chain (or CSR) as a new submission; the reviewers' comments below say what to change." }
+        : { steps: [...done("Uploaded"), current("Rejected by the checks")], next: "Fix the errors under Findings and upload a corrected chain (or CSR) as a new submission. This upload stays here as a record." };
+    case "superseded":
+      return { steps: [...done("Uploaded", "Draft"), current("Superseded")], next: "Nothing more happens to this draft: a newer upload took its place. Continue with that one." };
+    case "withdrawn":
+      return { steps: [...reviewed, current("Withdrawn")], next: "Nothing more happens to this submission. Upload again when you are ready." };
+    case "in_review":
+      return {
+        steps: [...done("Uploaded"), current("In review"), ...next("Approved", "Scheduled", "Active")],
+        next: "The reviewers approve it, request changes or reject it. You can withdraw it while it is in review.",
+      };
+    case "changes_requested":
+      return { steps: [...reviewed, current("Changes requested")], next: "Upload a corrected chain (or CSR): it becomes a new submission that answers the reviewers' comments." };
+    case "approved":
+      return { steps: [...reviewed, current("Approved"), ...next("Scheduled", "Active")], next: "Developer support schedules its enablement on the gateway." };
+    case "scheduled":
+      return { steps: [...reviewed, ...done("Approved"), current("Scheduled"), ...next("Active")], next: "It becomes active on the gateway at the booked time." };
+    case "active":
+      return { steps: [...reviewed, ...done("Approved", "Scheduled"), current("Active")], next: "It stays active until it expires, a renewal replaces it or it is revoked. Renew it before it expires." };
+    case "retired":
+      return { steps: [...reviewed, ...done("Approved", "Scheduled", "Active"), current("Retired")], next: "Nothing more happens to this submission: a renewal or a newer certificate replaced it." };
+    case "revoked":
+      return { steps: [...reviewed, ...done("Approved", "Scheduled", "Active"), current("Revoked")], next: "Nothing more happens to this submission. Upload a replacement made from a new key." };
+    default: {
+      const never: never = status;
+      throw new Error(`unknown status ${String(never)}`);
+    }
+  }
+}
+
+/** Issue 16: the draft this one took the place of, or the upload that took this draft's place (from the audit trail). */
+async function supersession(db: Pick<SubmissionDeps, "db">["db"], submissionId: string): Promise<{ supersededBy: string | null; superseded: string[] }> {
+  const rows = await db
+    .select({ action: auditEvents.action, details: auditEvents.details })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetType, "submission"), eq(auditEvents.targetId, submissionId), eq(auditEvents.outcome, "success"), inArray(auditEvents.action, ["submission.create", "submission.supersede"])));
+  const text = (v: unknown) => (typeof v === "string" ? v : null);
+  const details = (r: (typeof rows)[number]) => (r.details ?? {}) as Record<string, unknown>;
+  const by = rows.filter((r) => r.action === "submission.supersede").map((r) => text(details(r).supersededById)).find(Boolean) ?? null;
+  const created = rows.find((r) => r.action === "submission.create");
+  const list = created ? details(created).supersededDraftIds : undefined;
+  return { supersededBy: by, superseded: Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : [] };
+}
+
 export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { actor: Actor; submissionId: string }) {
   const { db } = deps;
   // Issue 10: a read of another tenant's (or a made-up) id is a 404 and an audit event.
@@ -100,7 +168,7 @@ export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { a
     loadSubmissionForActor(db, input.actor, input.submissionId),
   );
   const s = loaded.submission;
-  const [findingRows, fileRows, certRows, reviewRows, events] = await Promise.all([
+  const [findingRows, fileRows, certRows, reviewRows, events, links] = await Promise.all([
     db.select().from(findings).where(eq(findings.submissionId, s.id)),
     db
       .select({ id: submissionFiles.id, kind: submissionFiles.kind, name: submissionFiles.name, size: submissionFiles.size, sha256: submissionFiles.sha256, createdAt: submissionFiles.createdAt })
@@ -144,6 +212,7 @@ export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { a
         ),
       )
       .orderBy(asc(auditEvents.seq)),
+    supersession(db, s.id),
   ]);
   const severityOrder = { error: 0, warning: 1, info: 2 } as const;
   // Issue 12: what Certdesk's CA signed for a CSR submission (empty before issuance).
@@ -180,7 +249,10 @@ export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { a
     issued,
     issuance,
     reviews: reviewRows,
-    stages: stagesFor(s.status),
+    stages: stagesFor(s.status, s.submittedAt !== null),
+    path: pathFor(s.status, s.submittedAt !== null),
+    supersededBy: links.supersededBy,
+    supersedes: links.superseded,
     timeline: events.map((e) => ({ at: e.at, action: e.action, label: EVENT_LABELS[e.action] ?? e.action })),
   };
 }

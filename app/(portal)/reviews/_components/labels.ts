@@ -25,6 +25,8 @@ export function statusLabel(status: SubmissionStatus): { label: string; tone: To
       return { label: "Revoked", tone: "danger" };
     case "withdrawn":
       return { label: "Withdrawn", tone: "neutral" };
+    case "superseded":
+      return { label: "Superseded", tone: "neutral" };
     default: {
       const never: never = status;
       throw new Error(`unknown status ${String(never)}`);

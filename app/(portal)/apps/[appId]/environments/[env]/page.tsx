@@ -141,41 +141,56 @@ export default async function EnvironmentPage({ params, searchParams }: { params
         )}
       </section>
 
+      {/* Issue 16: every attempt keeps its record and URL; each is listed with its verdict, date and link. */}
       <section>
         <h2 id="submissions">Submissions</h2>
         {detail.submissions.length === 0 ? (
           <EmptyState title="No submissions for this environment yet" />
         ) : (
-          <TableRegion label="Submissions">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Created</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Leaf subject</th>
-                  <th scope="col">Verdict</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.submissions.map((s) => (
-                  <tr key={s.id}>
-                    <td>
-                      <Link href={`/apps/${app.id}/environments/${encodeURIComponent(environment.key)}/submissions/${s.id}`}>
-                        <DateTime value={s.createdAt} />
-                      </Link>
-                    </td>
-                    <td>
-                      {s.kind === "csr" ? "CSR" : "Certificate chain"} ({s.purpose})
-                    </td>
-                    <td className="mono">{s.leafSubject ?? "—"}</td>
-                    <td>{s.verdict}</td>
-                    <td>{submissionStatusLabel(s.status)}</td>
+          <>
+            <p className="meta">
+              Every upload is kept, including rejected ones and drafts a newer upload superseded
+              {detail.submissionCount > detail.submissions.length ? ` (the latest ${detail.submissions.length} of ${detail.submissionCount} are shown)` : ""}.
+            </p>
+            <TableRegion label="Submissions">
+              <table data-testid="attempts">
+                <thead>
+                  <tr>
+                    <th scope="col">Uploaded</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Leaf subject</th>
+                    <th scope="col">Verdict</th>
+                    <th scope="col">Status</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+                </thead>
+                <tbody>
+                  {detail.submissions.map((s) => (
+                    <tr key={s.id}>
+                      <td>
+                        <Link href={`/apps/${app.id}/environments/${encodeURIComponent(environment.key)}/submissions/${s.id}`}>
+                          <DateTime value={s.createdAt} />
+                        </Link>
+                      </td>
+                      <td data-label="Kind">
+                        {s.kind === "csr" ? "CSR" : "Certificate chain"} ({s.purpose})
+                      </td>
+                      <td className="mono" data-label="Leaf subject">{s.leafSubject ?? "—"}</td>
+                      <td data-label="Verdict">
+                        <Badge tone={s.verdict === "accepted" ? "success" : "danger"}>{s.verdict === "accepted" ? "Accepted" : "Rejected"}</Badge>
+                        {s.errors || s.warnings ? (
+                          <span className="meta">
+                            {" "}
+                            {[s.errors ? `${s.errors} ${s.errors === 1 ? "error" : "errors"}` : "", s.warnings ? `${s.warnings} ${s.warnings === 1 ? "warning" : "warnings"}` : ""].filter(Boolean).join(", ")}
+                          </span>
+                        ) : null}
+                      </td>
+                      <td data-label="Status">{submissionStatusLabel(s.status)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableRegion>
+          </>
         )}
       </section>
     </>

@@ -6,7 +6,7 @@ import { requireUser } from "@/lib/auth/session";
 import { pageSegments } from "@/lib/http/route-params";
 import { isAppError } from "@/lib/auth/app-error";
 import { partnerOrganisationIds } from "@/lib/auth/access";
-import { getSubmission, STAGE_LABELS, type SubmissionView } from "@/lib/submissions/get-submission";
+import { getSubmission, type SubmissionView } from "@/lib/submissions/get-submission";
 import { submissionStatusLabel } from "@/app/_data/certificate-status";
 import { Badge, Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
 import { environmentChildCrumbs } from "@/lib/navigation/crumbs";
@@ -121,9 +121,29 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
         {mayAct && view.status === "draft" && errors.length === 0 && view.verdict === "accepted" ? (
           <SubmitForReviewForm submissionId={view.id} path={path} warnings={warnings.map((w) => ({ id: w.id, code: w.code, message: w.message }))} />
         ) : null}
-        {mayAct && view.status === "draft" && errors.length > 0 ? (
+        {mayAct && view.status === "rejected" && view.submittedAt === null ? (
           <p className="alert alert--error" role="status">
-            This upload cannot be sent for review: fix the errors below and <Link href={`${envPath}/submissions/new`}>upload again</Link>.
+            This upload was rejected by the checks and cannot be sent for review. It stays here as a record: fix the errors below and{" "}
+            <Link href={`${envPath}/submissions/new`}>upload a corrected chain</Link>.
+          </p>
+        ) : null}
+        {view.status === "superseded" ? (
+          <p className="alert" role="status" data-testid="superseded-notice">
+            A newer upload superseded this draft; it is kept as a record and can no longer be sent.{" "}
+            {view.supersededBy ? <Link href={`${envPath}/submissions/${view.supersededBy}`}>Open the newer upload</Link> : null}
+          </p>
+        ) : null}
+        {view.supersedes.length ? (
+          <p className="meta">
+            This upload superseded your earlier draft
+            {view.supersedes.length > 1 ? "s" : ""}:{" "}
+            {view.supersedes.map((id, i) => (
+              <span key={id}>
+                {i ? ", " : ""}
+                <Link href={`${envPath}/submissions/${id}`}>draft {id.slice(0, 8)}</Link>
+              </span>
+            ))}{" "}
+            (kept, marked superseded).
           </p>
         ) : null}
         {mayAct && view.status === "in_review" ? <WithdrawForm submissionId={view.id} path={path} label="Withdraw submission" /> : null}
@@ -133,17 +153,19 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
 
       <section aria-labelledby="timeline">
         <h2 id="timeline">Status</h2>
-        <ol className={styles.timeline} aria-label="Status timeline">
-          {view.stages.map((s) => (
-            <li key={s.stage} className={`${styles.stage} ${styles[`stage_${s.state}`] ?? ""}`} aria-current={s.state === "current" ? "step" : undefined}>
-              {STAGE_LABELS[s.stage]}
-              <span className="visually-hidden"> ({s.state})</span>
+        {/* Issue 16: the path this submission has taken and can still take, not every state there is. */}
+        <ol className={styles.timeline} aria-label="Status timeline" data-testid="status-path">
+          {view.path.steps.map((s) => (
+            <li key={s.label} className={`${styles.stage} ${styles[s.state === "next" ? "stage_upcoming" : `stage_${s.state}`] ?? ""}`} aria-current={s.state === "current" ? "step" : undefined}>
+              {s.label}
+              <span className="visually-hidden"> ({s.state === "next" ? "next" : s.state})</span>
             </li>
           ))}
         </ol>
-        {view.status === "draft" ? <p className="meta">Not sent for review yet.</p> : null}
+        <p data-testid="status-next">
+          <strong>Next:</strong> {view.path.next}
+        </p>
         {view.status === "withdrawn" ? <p className="meta">Withdrawn by the partner.</p> : null}
-        {view.status === "rejected" ? <p className="meta">Rejected by the reviewers.</p> : null}
         {view.timeline.length ? (
           <ul className="plain-list">
             {view.timeline.map((e, i) => (

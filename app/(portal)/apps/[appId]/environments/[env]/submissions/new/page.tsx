@@ -14,6 +14,7 @@ import { findProgram } from "@/lib/submissions/load-program";
 import { getDb } from "@/lib/db";
 import { purposeName, summarizeProgram } from "@/lib/policy/program-summary";
 import { UploadForm } from "../_components/upload-form";
+import { draftsAnUploadWouldSupersede } from "@/lib/submissions/attempts";
 
 export const metadata: Metadata = { title: "New submission" };
 
@@ -33,6 +34,8 @@ export default async function NewSubmissionPage({ params, searchParams }: { para
   // Issue 16: what this app's program asks for, generated from the program's own data.
   const program = await findProgram(await getDb(), app.programId);
   const summary = program ? summarizeProgram(program, { allPurposes: PURPOSES }) : null;
+  // Issue 16: a new upload never silently replaces an earlier one; say which draft it would supersede.
+  const drafts = await draftsAnUploadWouldSupersede(await getDb(), { viewer: user, appId: app.id, environmentId: environment.id });
   return (
     <>
       <PageHeader title="New submission" intro={`${app.name} — ${environment.label}. The verdict appears as soon as the files are checked.`}>
@@ -74,6 +77,26 @@ export default async function NewSubmissionPage({ params, searchParams }: { para
               ))}
             </ul>
           </details>
+        </section>
+      ) : null}
+      {drafts.length ? (
+        <section className="card" aria-labelledby="supersede-heading" data-testid="supersede-notice">
+          <h2 id="supersede-heading">This upload supersedes your unsent draft</h2>
+          <ul className="plain-list">
+            {drafts.map((d) => (
+              <li key={d.id}>
+                <Link href={`${envPath}/submissions/${d.id}`}>
+                  Draft for {d.purpose === "mtls" ? "mTLS client authentication" : d.purpose === "signature" ? "message signature" : d.purpose}, uploaded <DateTime value={d.createdAt} />
+                </Link>
+                {d.leafSubject ? <span className="meta mono"> {d.leafSubject}</span> : null}
+              </li>
+            ))}
+          </ul>
+          <p>
+            A new upload for the same purpose that passes the checks takes the draft&apos;s place: the draft is kept, with its files and verdict, and listed on the{" "}
+            <Link href={envPath}>environment page</Link> as superseded; it can no longer be sent for review. An upload whose checks find errors supersedes nothing. To send the
+            draft instead, open it and send it for review.
+          </p>
         </section>
       ) : null}
       <section className="card" aria-labelledby="upload-heading">
