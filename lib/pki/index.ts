@@ -46,6 +46,7 @@ export {
   type ValidatePathOptions,
   type ValidationProfile,
 } from "./validate";
+export { ANY_POLICY, type PolicyInputs } from "./policy-tree";
 export { FINDING_CODES, hasErrors, isFindingCode, type Finding, type FindingCode, type FindingSubject, type Severity } from "./findings";
 
 /**

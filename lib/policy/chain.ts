@@ -125,6 +125,8 @@ async function buildPath(input: ChainInput, unique: CertItem[], leaf: CertItem, 
       crls: input.crls,
       statusChecker: input.statusChecker,
       crypto: input.crypto,
+      // A program naming acceptable certificate policies requires one of them (RFC 5280 §6.1.1 c, f).
+      policy: input.program.rules.acceptablePolicies ? { initialPolicySet: input.program.rules.acceptablePolicies, initialExplicitPolicy: true } : undefined,
     });
     return { ...built, outcome };
   } catch (e) {

@@ -2,7 +2,7 @@
  * Adapter from lib/pki to the views the rules read. The only file of lib/policy that
  * knows pki's shapes.
  */
-import { inspectCertificate, inspectCsr, publicTrustAnchors, validatePath, type CertificateInfo, type StatusChecker, type SubjectAttributes } from "../pki";
+import { inspectCertificate, inspectCsr, publicTrustAnchors, validatePath, type CertificateInfo, type PolicyInputs, type StatusChecker, type SubjectAttributes } from "../pki";
 import { toPemString } from "./pem";
 import type { CertView, CsrView, PathOutcome } from "./views";
 
@@ -139,6 +139,8 @@ export type ValidateChainOptions = {
   crls?: readonly (string | Uint8Array)[];
   statusChecker?: StatusChecker;
   crypto?: Crypto;
+  /** RFC 5280 §6.1.1 policy inputs (the program's acceptable policies); default any policy. */
+  policy?: PolicyInputs;
 };
 
 /** Runs pki's validatePath; the path comes back as views carrying DER where we have it. */
@@ -152,6 +154,7 @@ export async function validateChain(opts: ValidateChainOptions): Promise<PathOut
     ...(opts.crls ? { crls: opts.crls } : {}),
     ...(opts.statusChecker ? { statusChecker: opts.statusChecker } : {}),
     ...(opts.crypto ? { crypto: opts.crypto } : {}),
+    ...(opts.policy ? { policy: opts.policy } : {}),
   });
   const known = new Map<string, Uint8Array>([opts.leaf, ...opts.intermediates, ...opts.extraAnchors].map((c) => [c.fingerprintSha256, c.der]));
   const anchorIdx = await anchorIndex(opts.anchors);

@@ -89,6 +89,12 @@ const rulesSchema = z.object({
   eku: z.enum(["client-auth-if-present", "client-auth-required", "not-checked"]),
   /** The leaf's keyUsage, when present, must include digitalSignature (the TLS client signs the handshake). */
   requireDigitalSignature: z.boolean().default(true),
+  /**
+   * Certificate policies (RFC 5280 §6.1): when set, the path must be valid for one of these policy OIDs
+   * (they are the user-initial-policy-set, with initial-explicit-policy on), else POLICY_NOT_ACCEPTED.
+   * Absent (every example program): any policy, and only the CAs' own policy constraints apply.
+   */
+  acceptablePolicies: z.array(z.string().regex(/^[0-2](\.(0|[1-9][0-9]*))+$/, "a dotted OID, e.g. 2.23.140.1.2.2")).min(1).optional(),
   refusedIssuers: z.array(refusedIssuerSchema).default([]),
   psd2: z.object({
     /**
