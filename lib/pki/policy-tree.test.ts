@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCertificate } from "./certificate";
+import { OID, type ParsedCertificate, parseCertificate } from "./certificate";
+import { encodeOid, encodeSequence } from "./der";
 import { ANY_POLICY, type PolicyCertificate, policyCertificate, policyPathFindings, processPolicies } from "./policy-tree";
 
 const P1 = "1.2.3.1";
@@ -127,6 +128,14 @@ describe("policy extensions and findings on real certificates (NIST PKITS)", () 
     expect(policyCertificate(cert("requireExplicitPolicy0CACert"), false).requireExplicitPolicy).toBe(0);
     expect(policyCertificate(cert("inhibitPolicyMapping0CACert"), false).inhibitPolicyMapping).toBe(0);
     expect(policyCertificate(cert("inhibitAnyPolicy0CACert"), false).inhibitAnyPolicy).toBe(0);
+  });
+
+  it("reports a policy listed twice and an undecodable extension instead of throwing", () => {
+    const withExt = (oid: string, value: Uint8Array) => ({ extensionMap: new Map([[oid, { oid, critical: false, value }]]) }) as unknown as ParsedCertificate;
+    const twice = encodeSequence([encodeSequence([encodeOid(P1)]), encodeSequence([encodeOid(P1)])]);
+    expect(policyCertificate(withExt(OID.certificatePolicies, twice), false)).toMatchObject({ policies: [P1], duplicatePolicies: [P1], malformed: [] });
+    expect(policyCertificate(withExt(OID.policyConstraints, new Uint8Array([0x30, 0x05, 0x80])), false).malformed).toEqual([OID.policyConstraints]);
+    expect(policyCertificate(withExt(OID.inhibitAnyPolicy, new Uint8Array([0x02, 0x01, 0xff])), false).malformed).toEqual([OID.inhibitAnyPolicy]);
   });
 
   it("names the CA that requires a policy and the certificate without one", () => {

@@ -253,8 +253,8 @@ export function policyCertificate(cert: ParsedCertificate, selfIssued: boolean):
     if (!e) return;
     try {
       fn(e.value);
-    } catch (err) {
-      if (!(err instanceof DerError) && !(err instanceof RangeError)) throw err;
+    } catch {
+      // Any decoding failure (DerError, a truncated value) makes the extension unusable, never an exception.
       out.malformed.push(oid);
     }
   };
@@ -310,6 +310,8 @@ export type PolicyPathFinding = {
   fix: string;
 };
 
+const POLICY_EXTENSIONS = [OID.certificatePolicies, OID.policyMappings, OID.policyConstraints, OID.inhibitAnyPolicy];
+
 const FIX_POLICY = "Ask the CA to issue the certificate under a certificate policy its issuing CA allows (certificatePolicies); `openssl verify -policy_check` shows the same refusal.";
 
 /**
@@ -318,6 +320,8 @@ const FIX_POLICY = "Ask the CA to issue the certificate under a certificate poli
  */
 export function policyPathFindings(path: ReadonlyArray<{ cert: ParsedCertificate; label: string }>, inputs: PolicyInputs = {}): PolicyPathFinding[] {
   const m = path.length;
+  // Fast path: without policy extensions and without initial-explicit-policy nothing can fail (§6.1.3 f, §6.1.5 g).
+  if (!inputs.initialExplicitPolicy && !path.some(({ cert }) => POLICY_EXTENSIONS.some((oid) => cert.extensionMap.has(oid)))) return [];
   const out: PolicyPathFinding[] = [];
   const certs: Array<ReturnType<typeof policyCertificate>> = [];
   for (let k = m - 1; k >= 0; k--) {
