@@ -163,3 +163,20 @@ export async function markRead(db: Database, userId: string, ids?: string[]): Pr
   const updated = await db.update(notifications).set({ readAt: new Date() }).where(where).returning({ id: notifications.id });
   return updated.length;
 }
+
+/**
+ * Resolves every still-unread notification of one kind about one thing (its link), for all
+ * recipients: a request that somebody else already answered should not stay on a to-do list.
+ * Called inside the transaction of the change that answers it. Returns how many were resolved.
+ *
+ * @example
+ * await resolveNotifications(tx, { kind: "review.approval-needed", link: `/reviews/${id}` });
+ */
+export async function resolveNotifications(tx: Database, input: { kind: string; link: string; at?: Date }): Promise<number> {
+  const resolved = await tx
+    .update(notifications)
+    .set({ readAt: input.at ?? new Date() })
+    .where(and(eq(notifications.kind, input.kind), eq(notifications.link, input.link), isNull(notifications.readAt)))
+    .returning({ id: notifications.id });
+  return resolved.length;
+}

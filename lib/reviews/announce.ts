@@ -1,7 +1,7 @@
 /** What partners and reviewers are told after a review action (inside its transaction). */
 import { eq } from "drizzle-orm";
 import { developerApps, environments, type Database } from "@/lib/db";
-import { notify } from "@/lib/notifications";
+import { notify, resolveNotifications } from "@/lib/notifications";
 import type { LockedSubmission } from "./decide";
 
 async function where(tx: Database, s: LockedSubmission) {
@@ -46,6 +46,8 @@ export async function announceDecision(tx: Database, s: LockedSubmission, decisi
   });
 }
 
+const approvalNeededLink = (submissionId: string) => `/reviews/${submissionId}`;
+
 /** The other reviewers, in-app: a production submission waits for its next approval. */
 export async function announceApprovalNeeded(tx: Database, s: LockedSubmission, input: { by: string; approvals: number }): Promise<void> {
   const w = await where(tx, s);
@@ -55,6 +57,15 @@ export async function announceApprovalNeeded(tx: Database, s: LockedSubmission, 
     kind: "review.approval-needed",
     title: `Second approval needed: ${w.label}`,
     body: `${input.approvals} of ${s.approvalsRequired} approvals recorded; a different reviewer must approve it too.`,
-    link: `/reviews/${s.id}`,
+    link: approvalNeededLink(s.id),
   });
+}
+
+/**
+ * Issue 16: the "second approval needed" notice resolves itself (is marked read for every
+ * reviewer) once nobody needs to act on it: the submission got its last approval, or left
+ * review (changes requested, rejected, withdrawn). Call inside that change's transaction.
+ */
+export async function resolveApprovalNeeded(tx: Database, submissionId: string, at?: Date): Promise<number> {
+  return resolveNotifications(tx, { kind: "review.approval-needed", link: approvalNeededLink(submissionId), at });
 }

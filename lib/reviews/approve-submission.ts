@@ -7,7 +7,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { certificates, findings, memberships, organisations, reviews, type SubmissionStatus } from "@/lib/db";
 import { AppError } from "@/lib/auth/app-error";
 import { markIssuancePending } from "@/lib/ca/issue-certificates";
-import { announceApprovalNeeded, announceDecision } from "./announce";
+import { announceApprovalNeeded, announceDecision, resolveApprovalNeeded } from "./announce";
 import { changeStatus, runReviewAction, type ReviewActionInput, type ReviewDeps } from "./decide";
 
 export type ApproveInput = ReviewActionInput & { comment?: string };
@@ -30,7 +30,10 @@ async function approveOnly(deps: ReviewDeps, input: ApproveInput): Promise<Appro
   const comment = input.comment?.trim().slice(0, 4_000) || null;
   return runReviewAction(deps, {
     ...input,
-    action: "submission.approve",
+    // Issue 16 item 10: one name per event. "review.approve" is this reviewer's approval (every
+    // one, and a refused attempt); "submission.approve" is the submission becoming approved,
+    // written once, after the approval that completes it.
+    action: "review.approve",
     act: async ({ tx, submission: s, now }) => {
       const rows = await tx
         .select({ id: findings.id, code: findings.code, severity: findings.severity, acknowledgedBy: findings.acknowledgedBy })
@@ -81,17 +84,17 @@ async function approveOnly(deps: ReviewDeps, input: ApproveInput): Promise<Appro
         // Issue 12: a CSR under a provider-ca program is signed by Certdesk's CA once approved.
         await markIssuancePending(tx, s, now);
         await announceDecision(tx, s, "approved", comment ?? undefined);
+        await resolveApprovalNeeded(tx, s.id, now);
       } else {
         await changeStatus(tx, s, { updatedAt: now });
         await announceApprovalNeeded(tx, s, { by: input.reviewer.id, approvals });
       }
       const status: SubmissionStatus = complete ? "approved" : "in_review";
       return {
-        // The partner's timeline reads "submission.approve" as the submission being approved;
-        // an approval that still waits for another reviewer is "review.approve".
-        action: complete ? "submission.approve" : "review.approve",
         result: { id: s.id, status, approvals, approvalsRequired: s.approvalsRequired },
         details: { approvals, approvalsRequired: s.approvalsRequired, status, acknowledgedWarnings: warnings.map((w) => w.code) },
+        // The partner's timeline reads "submission.approve" as the submission being approved.
+        followUps: complete ? [{ action: "submission.approve", details: { status, approverIds: [...approvers, input.reviewer.id] } }] : [],
       };
     },
   });

@@ -159,8 +159,19 @@ export async function runReviewAction<T>(
   input: ReviewActionInput & {
     action: string;
     validate?: () => void;
-    /** `action` overrides the success event's action (a partial approval is "review.approve"). */
-    act: (ctx: ActContext) => Promise<{ result: T; details: Record<string, unknown>; action?: string; targetType?: string; targetId?: string }>;
+    /**
+     * `action` overrides the success event's action. `followUps`: further events of the same
+     * act, recorded after it in the same transaction, each with its own action name (the
+     * approval that completes a submission is "review.approve", then "submission.approve").
+     */
+    act: (ctx: ActContext) => Promise<{
+      result: T;
+      details: Record<string, unknown>;
+      action?: string;
+      targetType?: string;
+      targetId?: string;
+      followUps?: { action: string; details: Record<string, unknown> }[];
+    }>;
   },
 ): Promise<T> {
   const { db } = deps;
@@ -187,7 +198,7 @@ export async function runReviewAction<T>(
       const submission = { ...locked, organisationName: org?.name ?? "" };
       assertIndependent(input.reviewer, submission);
       if (locked.status !== "in_review") throw new AlreadyDecidedError(await currentState(tx, locked));
-      const { result, details, action, targetType, targetId } = await input.act({ tx, submission, now });
+      const { result, details, action, targetType, targetId, followUps } = await input.act({ tx, submission, now });
       await recordAudit(tx, {
         ...who,
         organisationId: locked.organisationId,
@@ -198,6 +209,9 @@ export async function runReviewAction<T>(
         at: now,
         details: { submissionId: locked.id, ...details },
       });
+      for (const next of followUps ?? []) {
+        await recordAudit(tx, { ...who, organisationId: locked.organisationId, action: next.action, targetType: "submission", targetId: locked.id, outcome: "success", at: now, details: { submissionId: locked.id, ...next.details } });
+      }
       return result;
     });
   } catch (error) {

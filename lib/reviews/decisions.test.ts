@@ -67,10 +67,10 @@ describe("four eyes", () => {
       expect(mails).toHaveLength(1);
       expect(mails[0]!.subject).toContain("Approved");
 
-      // One event per accepted decision: the first approval, then the one that approved the submission.
-      expect(await audits(db, "review.approve", "success")).toHaveLength(1);
+      // One "review.approve" per reviewer's approval, one "submission.approve" when the submission became approved (issue 16 item 10).
+      expect(await audits(db, "review.approve", "success")).toHaveLength(2);
       expect(await audits(db, "submission.approve", "success")).toHaveLength(1);
-      expect(await audits(db, "submission.approve", "refused")).toHaveLength(1);
+      expect(await audits(db, "review.approve", "refused")).toHaveLength(1);
       expect((await verifyAuditChain(db)).ok).toBe(true);
     }));
 
@@ -116,7 +116,7 @@ describe("independence and roles", () => {
       // A submission of another organisation is fine for the same reviewer.
       const other = await createTestSubmission(db, { appId: f.apps.globexPayouts, environmentKey: "stage", createdBy: f.users.globex.id });
       expect((await approveSubmission({ db }, { reviewer: insider, submissionId: other.id })).status).toBe("approved");
-      expect(await audits(db, "submission.approve", "refused")).toHaveLength(1);
+      expect(await audits(db, "review.approve", "refused")).toHaveLength(1);
     }));
 
   it("partners (own or other organisation), support and admins cannot take review actions; refusals are audited", () =>
@@ -130,7 +130,7 @@ describe("independence and roles", () => {
       }
       expect((await statusOf(db, s.id)).status).toBe("in_review");
       expect(await db.select().from(reviews).where(eq(reviews.submissionId, s.id))).toEqual([]);
-      expect(await audits(db, "submission.approve", "refused")).toHaveLength(4);
+      expect(await audits(db, "review.approve", "refused")).toHaveLength(4);
     }));
 
   it("a partner holding a 'reviewer' role in its own partner organisation is still not a reviewer", () =>

@@ -91,6 +91,8 @@ export type QueueItem = {
   decidedAt: Date | null;
   approvals: number;
   approvalsRequired: number;
+  /** Issue 16: the viewer gave one of the approvals (in review: waiting for someone else's). */
+  approvedByViewer: boolean;
   supersedesId: string | null;
   ageBusinessDays: number;
   targetBusinessDays: number;
@@ -192,18 +194,19 @@ export async function listQueue(db: Database, input: { viewer: SessionUser; filt
   // Counted for the page's rows only: as a column it would run for every row skipped by OFFSET.
   const approvalRows = rows.length
     ? await db
-        .select({ submissionId: reviews.submissionId, n: count() })
+        .select({ submissionId: reviews.submissionId, n: count(), mine: sql<boolean>`bool_or(${reviews.reviewerId} = ${input.viewer.id})` })
         .from(reviews)
         .where(and(inArray(reviews.submissionId, rows.map((r) => r.id)), eq(reviews.decision, "approve")))
         .groupBy(reviews.submissionId)
     : [];
   const approvals = new Map(approvalRows.map((r) => [r.submissionId, r.n]));
+  const mine = new Set(approvalRows.filter((r) => r.mine).map((r) => r.submissionId));
 
   const items = rows.map((r): QueueItem => {
     const targetBusinessDays = targets.get(r.programId) ?? 2;
     // A decided submission's age stops at its decision.
     const ageBusinessDays = r.submittedAt ? businessDaysBetween(r.submittedAt, r.decidedAt ?? now) : 0;
-    return { ...r, status: r.status as QueueStatus, approvals: approvals.get(r.id) ?? 0, ageBusinessDays, targetBusinessDays, badge: ageBadge(ageBusinessDays, targetBusinessDays) };
+    return { ...r, status: r.status as QueueStatus, approvals: approvals.get(r.id) ?? 0, approvedByViewer: mine.has(r.id), ageBusinessDays, targetBusinessDays, badge: ageBadge(ageBusinessDays, targetBusinessDays) };
   });
   return { filters, items, counts, total, pageCount };
 }

@@ -42,7 +42,8 @@ describe.skipIf(!SERVER)("concurrent decisions on a PostgreSQL server", () => {
     await pool?.close();
   });
 
-  const DECISION_ACTIONS = ["review.approve", "submission.approve", "submission.request_changes", "submission.reject"];
+  // One event per reviewer's decision; "submission.approve" (the submission becoming approved) follows the approval that completes it.
+  const DECISION_ACTIONS = ["review.approve", "submission.request_changes", "submission.reject"];
 
   async function outcomes(db: Database, id: string) {
     const events = await db
@@ -104,6 +105,8 @@ describe.skipIf(!SERVER)("concurrent decisions on a PostgreSQL server", () => {
     const approvals = await t.current.db.select().from(reviews).where(eq(reviews.submissionId, s.id));
     expect(new Set(approvals.map((a) => a.reviewerId)).size).toBe(2);
     expect(await outcomes(t.current.db, s.id)).toEqual({ success: 2, refused: 48 });
+    const approved = await t.current.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, s.id), eq(auditEvents.action, "submission.approve")));
+    expect(approved.map((e) => e.outcome)).toEqual(["success"]);
   });
 
   it("one reviewer approving ten times at once (double clicks, retries): one approval", async () => {

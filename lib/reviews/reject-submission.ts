@@ -1,6 +1,6 @@
 /** Reject: final; the partner starts over with a new submission. A comment is required. */
 import { reviews, type SubmissionStatus } from "@/lib/db";
-import { announceDecision } from "./announce";
+import { announceDecision, resolveApprovalNeeded } from "./announce";
 import { changeStatus, requireComment, runReviewAction, type ReviewActionInput, type ReviewDeps } from "./decide";
 
 export type RejectInput = ReviewActionInput & { comment: string };
@@ -20,6 +20,7 @@ export async function rejectSubmission(deps: ReviewDeps, input: RejectInput): Pr
         .returning({ id: reviews.id });
       await changeStatus(tx, s, { status: "rejected", decidedAt: now, updatedAt: now });
       await announceDecision(tx, s, "rejected", comment);
+      await resolveApprovalNeeded(tx, s.id, now);
       return { result: { id: s.id, status: "rejected" }, details: { reviewId: review!.id, status: "rejected" } };
     },
   });

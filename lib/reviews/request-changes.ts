@@ -3,7 +3,7 @@
  * links back to this one (`supersedesId`, set by lib/submissions/create-submission). A comment is required.
  */
 import { reviews, type SubmissionStatus } from "@/lib/db";
-import { announceDecision } from "./announce";
+import { announceDecision, resolveApprovalNeeded } from "./announce";
 import { changeStatus, requireComment, runReviewAction, type ReviewActionInput, type ReviewDeps } from "./decide";
 
 export type RequestChangesInput = ReviewActionInput & { comment: string };
@@ -23,6 +23,7 @@ export async function requestChanges(deps: ReviewDeps, input: RequestChangesInpu
         .returning({ id: reviews.id });
       await changeStatus(tx, s, { status: "changes_requested", decidedAt: now, updatedAt: now });
       await announceDecision(tx, s, "changes_requested", comment);
+      await resolveApprovalNeeded(tx, s.id, now);
       return { result: { id: s.id, status: "changes_requested" }, details: { reviewId: review!.id, status: "changes_requested" } };
     },
   });

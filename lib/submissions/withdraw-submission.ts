@@ -7,6 +7,7 @@ import { actsFor, auditActor, type Actor } from "./actor";
 import type { SubmissionDeps } from "./create-submission";
 import { loadSubmissionForActor } from "./load-submission";
 import { auditRefusals } from "./audit-refusal";
+import { resolveApprovalNeeded } from "@/lib/reviews/announce";
 
 const WITHDRAWABLE: readonly SubmissionStatus[] = ["draft", "in_review"];
 
@@ -40,6 +41,8 @@ async function withdraw(deps: Pick<SubmissionDeps, "db" | "now">, input: { actor
       at: now,
       details: { ...via, from: s.status },
     });
+    // Issue 16: nobody needs to give this submission its second approval any more.
+    await resolveApprovalNeeded(tx, s.id, now);
   });
   return { id: s.id, status: "withdrawn" };
 }
