@@ -14,6 +14,7 @@ import {
   memberships,
   organisations,
   reviews,
+  submissionFiles,
   submissions,
   users,
   type Database,
@@ -27,6 +28,7 @@ import { loadExpirySettings } from "@/lib/expiry/records";
 import { expiryOf } from "@/lib/expiry/state";
 import { assertCanReadReviews, assertIndependent, assertReviewer } from "./reviewer";
 import { latestRevocationCheck } from "@/lib/revocation/records";
+import { safeDisplayName } from "@/lib/submissions/stored-files";
 
 export type ChainCertificate = {
   id: string;
@@ -131,6 +133,15 @@ export async function getReview(db: Database, input: { viewer: SessionUser; subm
       acknowledgedByReviewer: !!finding.acknowledgedBy && reviewerIds.has(finding.acknowledgedBy),
     }))
     .sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
+
+  // Issue 16: what the partner uploaded (and what Certdesk derived from it), for download (lib/reviews/download-file.ts).
+  const files = (
+    await db
+      .select({ id: submissionFiles.id, kind: submissionFiles.kind, name: submissionFiles.name, size: submissionFiles.size, sha256: submissionFiles.sha256 })
+      .from(submissionFiles)
+      .where(eq(submissionFiles.submissionId, sub.id))
+      .orderBy(asc(submissionFiles.createdAt), asc(submissionFiles.name))
+  ).map((f) => ({ ...f, name: safeDisplayName(f.name) }));
 
   const chain: ChainCertificate[] = await db.select(certColumns).from(certificates).where(eq(certificates.submissionId, sub.id)).orderBy(asc(certificates.position));
 
@@ -259,6 +270,7 @@ export async function getReview(db: Database, input: { viewer: SessionUser; subm
     createdBy: s.createdByName ? { name: s.createdByName, email: s.createdByEmail } : null,
     findings: findingList,
     chain,
+    files,
     comparison,
     reviews: reviewList,
     approvals: approvals.length,
