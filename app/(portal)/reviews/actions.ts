@@ -12,10 +12,8 @@ import { requireApiUser } from "@/lib/auth/session";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { toPublicError } from "@/lib/auth/app-error";
 import { acknowledgeWarning } from "@/lib/reviews/acknowledge-warning";
-import { approveSubmission } from "@/lib/reviews/approve-submission";
 import { AlreadyDecidedError } from "@/lib/reviews/decide";
-import { rejectSubmission } from "@/lib/reviews/reject-submission";
-import { requestChanges } from "@/lib/reviews/request-changes";
+import { decideSubmission, parseDecision, type DecisionFieldErrors } from "@/lib/reviews/decide-submission";
 
 /** `stale`: another reviewer decided first; the message says what the submission now is and who decided. */
 export type ReviewActionState = { ok?: string; error?: string; stale?: boolean; nonce?: number };
@@ -50,30 +48,40 @@ async function run(form: FormData, act: (c: Awaited<ReturnType<typeof context>>,
   }
 }
 
-export async function approveAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
-  return run(form, async ({ db, reviewer, meta }, input) => {
+/** The decision form's state: besides the outcome message, the per-field errors and the values sent, so a refusal keeps what the reviewer typed. */
+export type DecisionActionState = ReviewActionState & {
+  fieldErrors?: DecisionFieldErrors;
+  values?: { outcome?: string; comment?: string };
+};
+
+/** Issue 16: one decision form, three outcomes; lib/reviews validates the fields and takes the decision. */
+export async function decideAction(_: DecisionActionState, form: FormData): Promise<DecisionActionState> {
+  const values = { outcome: field(form, "outcome"), comment: field(form, "comment")?.slice(0, 8_000) };
+  const parsed = parseDecision(values);
+  if (!parsed.ok) return { fieldErrors: parsed.fieldErrors, values, nonce: Date.now() };
+  const decision = parsed.value;
+  const state = await run(form, async ({ db, reviewer, meta }, input) => {
     // Locally the portal signs at once; on AWS only the issuer function may sign (infra/ca.ts), within a minute.
     const config = getConfig();
     const issue = config.mode === "local" ? (id: string) => issueForSubmission(caDeps(config, { db, storage: getStorage() }), id) : undefined;
-    const result = await approveSubmission({ db, issue }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment });
-    return result.status === "approved"
-      ? "Approved. The partner has been notified."
-      : `Your approval is recorded (${result.approvals} of ${result.approvalsRequired}); a different reviewer must approve too.`;
+    const result = await decideSubmission({ db, issue }, { reviewer, meta, submissionId: input.submissionId, ...decision });
+    switch (result.outcome) {
+      case "approve":
+        return result.approval.status === "approved"
+          ? "Approved. The partner has been notified."
+          : `Your approval is recorded (${result.approval.approvals} of ${result.approval.approvalsRequired}); a different reviewer must approve too.`;
+      case "request_changes":
+        return "Changes requested. The partner has been notified with your comment.";
+      case "reject":
+        return "Rejected. The partner has been notified with your comment.";
+      default: {
+        const never: never = result;
+        throw new Error(`unknown outcome ${String(never)}`);
+      }
+    }
   });
-}
-
-export async function requestChangesAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
-  return run(form, async ({ db, reviewer, meta }, input) => {
-    await requestChanges({ db }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment ?? "" });
-    return "Changes requested. The partner has been notified with your comment.";
-  });
-}
-
-export async function rejectAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {
-  return run(form, async ({ db, reviewer, meta }, input) => {
-    await rejectSubmission({ db }, { reviewer, meta, submissionId: input.submissionId, comment: input.comment ?? "" });
-    return "Rejected. The partner has been notified with your comment.";
-  });
+  // A refusal keeps the reviewer's choice and words on the form; a success starts it afresh.
+  return state.error ? { ...state, values, nonce: Date.now() } : state;
 }
 
 export async function acknowledgeAction(_: ReviewActionState, form: FormData): Promise<ReviewActionState> {

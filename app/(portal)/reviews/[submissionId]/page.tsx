@@ -6,16 +6,23 @@ import { requireRole } from "@/lib/auth/session";
 import { pageSegments } from "@/lib/http/route-params";
 import { isAppError } from "@/lib/auth/app-error";
 import { getReview } from "@/lib/reviews/get-review";
+import { subjectHeadline } from "@/lib/reviews/subject";
 import { describeRevocation } from "@/lib/revocation/records";
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { AcknowledgeForm, DecisionForm } from "../_components/decision-forms";
+import { Subject } from "../_components/subject";
 import { ageLabel, DECISION_LABELS, statusLabel } from "../_components/labels";
 import styles from "../reviews.module.css";
 
 export const metadata: Metadata = { title: "Review submission" };
 
 const SEVERITY_TONE = { error: "danger", warning: "warning", info: "info" } as const;
+const FILE_KIND_LABELS = { original: "as uploaded", "normalised-chain": "normalised chain (PEM, leaf first)", csr: "certificate request", "issued-chain": "chain issued by Certdesk" } as const;
+
+function formatSize(bytes: number): string {
+  return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`;
+}
 
 export default async function ReviewPage({ params }: { params: Promise<{ submissionId: string }> }) {
   const viewer = await requireRole(["reviewer", "admin"]);
@@ -64,7 +71,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
         <dt>Purpose</dt>
         <dd>{s.purpose}</dd>
         <dt>Leaf subject</dt>
-        <dd className="mono">{s.leafSubject ?? "—"}</dd>
+        <dd>
+          <Subject dn={s.leafSubject} />
+        </dd>
         <dt>Revocation</dt>
         <dd data-testid="revocation">
           {view.revocation ? (
@@ -125,7 +134,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
                       <Badge tone={SEVERITY_TONE[f.severity]}>{f.severity}</Badge>
                     </td>
                     <td className="mono">{f.code}</td>
-                    <td className="mono">{f.subject ?? "—"}</td>
+                    <td>
+                      <Subject dn={f.subject} />
+                    </td>
                     <td>
                       {f.message}
                       {f.fix ? <div className="meta">Fix: {f.fix}</div> : null}
@@ -175,8 +186,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
                   <tr key={c.id}>
                     <td>{c.position}</td>
                     <td>{c.role}</td>
-                    <td className="mono">{c.subject}</td>
-                    <td className="mono">{c.issuer}</td>
+                    <td>
+                      <Subject dn={c.subject} />
+                    </td>
+                    <td>
+                      <Subject dn={c.issuer} />
+                    </td>
                     <td>
                       {c.keyAlgorithm}
                       {c.keySize ? ` ${c.keySize}` : ""}
@@ -193,6 +208,29 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
         )}
       </section>
 
+      <section aria-labelledby="files">
+        <h2 id="files">Uploaded files</h2>
+        {view.files.length === 0 ? (
+          <p>No files are stored for this submission.</p>
+        ) : (
+          <>
+            <ul className={styles.files} aria-label="Files to download">
+              {view.files.map((f) => (
+                <li key={f.id}>
+                  <a href={`/reviews/${s.id}/files/${f.id}`} download>
+                    {f.name}
+                  </a>{" "}
+                  <span className="meta">
+                    {FILE_KIND_LABELS[f.kind]} · {formatSize(f.size)} · SHA-256 <span className="mono">{f.sha256.slice(0, 16)}…</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+            <p className="meta">Each download is recorded in the audit trail with your name.</p>
+          </>
+        )}
+      </section>
+
       <section aria-labelledby="compare">
         <h2 id="compare">Compared with the certificate in service</h2>
         {!view.comparison ? (
@@ -200,7 +238,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
         ) : (
           <>
           <p>
-            In service: <Link href={`/certificates/${view.comparison.active.id}`}>{view.comparison.active.subject}</Link>, <ExpiryBadge expiry={view.comparison.activeExpiry} />
+            In service: <Link href={`/certificates/${view.comparison.active.id}`} title={view.comparison.active.subject}>
+              {subjectHeadline(view.comparison.active.subject).headline}
+            </Link>, <ExpiryBadge expiry={view.comparison.activeExpiry} />
             {view.comparison.renews ? " — this submission renews it (linked)." : "."}
           </p>
           <TableRegion label="Comparison with the active certificate">
@@ -217,8 +257,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
                 {view.comparison.rows.map((r) => (
                   <tr key={r.field} className={r.changed ? styles.changed : undefined}>
                     <th scope="row">{r.label}</th>
-                    <td className="mono">{r.active}</td>
-                    <td className="mono">{r.proposed}</td>
+                    <td className={`mono ${styles.dn}`}>{r.active}</td>
+                    <td className={`mono ${styles.dn}`}>{r.proposed}</td>
                     <td>{r.changed ? <Badge tone="warning">changed</Badge> : "same"}</td>
                   </tr>
                 ))}
@@ -279,7 +319,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
                     <td>
                       <Badge tone={statusLabel(h.status).tone}>{statusLabel(h.status).label}</Badge>
                     </td>
-                    <td className="mono">{h.leafSubject ?? "—"}</td>
+                    <td>
+                      <Subject dn={h.leafSubject} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -335,11 +377,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
                 ))}
               </ul>
             ) : null}
-            <div className={styles.decisions}>
-              <DecisionForm submissionId={s.id} kind="approve" disabled={!!myApproval} note={myApproval ? `You approved at ${utc(myApproval.createdAt)}.` : undefined} />
-              <DecisionForm submissionId={s.id} kind="request-changes" />
-              <DecisionForm submissionId={s.id} kind="reject" />
-            </div>
+            <DecisionForm submissionId={s.id} approvedNote={myApproval ? `You approved at ${utc(myApproval.createdAt)}.` : undefined} />
           </>
         )}
       </section>

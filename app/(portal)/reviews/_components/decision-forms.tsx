@@ -1,6 +1,7 @@
 "use client";
-import { useActionState } from "react";
-import { acknowledgeAction, approveAction, rejectAction, requestChangesAction, type ReviewActionState } from "../actions";
+import { useActionState, useState } from "react";
+import { commentRequired, DECISION_OUTCOMES, type DecisionOutcome } from "@/lib/reviews/decision-rules";
+import { acknowledgeAction, decideAction, type DecisionActionState, type ReviewActionState } from "../actions";
 import styles from "../reviews.module.css";
 
 function Result({ state, submissionId }: { state: ReviewActionState; submissionId: string }) {
@@ -44,43 +45,115 @@ export function AcknowledgeForm({ submissionId, findingId, code }: { submissionI
   );
 }
 
-type Kind = "approve" | "request-changes" | "reject";
-
-const FORMS: Record<Kind, { action: typeof approveAction; label: string; pending: string; comment: string; required: boolean; className: string }> = {
-  approve: { action: approveAction, label: "Approve", pending: "Approving…", comment: "Comment (optional)", required: false, className: "button" },
-  "request-changes": {
-    action: requestChangesAction,
+const OUTCOMES: Record<DecisionOutcome, { label: string; pending: string; hint: string; comment: string; className: string }> = {
+  approve: {
+    label: "Approve",
+    pending: "Approving…",
+    hint: "The engine's checks hold and you accept it; production needs a second reviewer.",
+    comment: "Comment (optional)",
+    className: "button",
+  },
+  request_changes: {
     label: "Request changes",
     pending: "Sending…",
+    hint: "The partner uploads a corrected chain or CSR, linked to this one.",
     comment: "What must the partner change? (required)",
-    required: true,
     className: "button button--secondary",
   },
-  reject: { action: rejectAction, label: "Reject", pending: "Rejecting…", comment: "Why is it rejected? (required)", required: true, className: "button button--secondary" },
+  reject: {
+    label: "Reject",
+    pending: "Rejecting…",
+    hint: "Final: the partner has to start over with a new submission.",
+    comment: "Why is it rejected? (required)",
+    className: "button button--danger",
+  },
 };
 
-/** One decision: approve, request changes or reject. The server decides whether it may be taken. */
-/** `note`: why the button is disabled (e.g. "You approved at …"), shown beside it and tied to it for screen readers. */
-export function DecisionForm({ submissionId, kind, disabled, note }: { submissionId: string; kind: Kind; disabled?: boolean; note?: string }) {
-  const f = FORMS[kind];
-  const [state, action, pending] = useActionState<ReviewActionState, FormData>(f.action, {});
-  const id = `comment-${kind}`;
+function isOutcome(value: string | undefined): value is DecisionOutcome {
+  return (DECISION_OUTCOMES as readonly string[]).includes(value ?? "");
+}
+
+/**
+ * Issue 16: one decision form with the three outcomes. The submit button says what it will do;
+ * the comment is required where the outcome needs one (the server checks again, lib/reviews).
+ * `approvedNote`: this reviewer already approved ("You approved at …"), so Approve is not offered.
+ */
+export function DecisionForm({ submissionId, approvedNote }: { submissionId: string; approvedNote?: string }) {
+  const [state, action, pending] = useActionState<DecisionActionState, FormData>(decideAction, {});
   return (
-    <form action={action} className={styles.decision} aria-label={f.label}>
+    <form action={action} className={styles.decision} aria-label="Your decision">
       <input type="hidden" name="submissionId" value={submissionId} />
-      <div className="field">
-        <label htmlFor={id}>{f.comment}</label>
-        <textarea id={id} name="comment" rows={3} maxLength={4000} required={f.required} />
-      </div>
-      <button type="submit" className={f.className} disabled={pending || disabled} aria-describedby={note ? `${id}-note` : undefined}>
-        {pending ? f.pending : f.label}
-      </button>
-      {note ? (
-        <p id={`${id}-note`} className="meta" data-testid={`${kind}-note`}>
-          {note}
-        </p>
-      ) : null}
+      {/* Remounted per answer: a refusal restores the reviewer's choice and words, a success starts afresh. */}
+      <DecisionFields key={state.nonce ?? 0} state={state} approvedNote={approvedNote} pending={pending} />
       <Result state={state} submissionId={submissionId} />
     </form>
+  );
+}
+
+function DecisionFields({ state, approvedNote, pending }: { state: DecisionActionState; approvedNote?: string; pending: boolean }) {
+  const sent = state.values?.outcome;
+  const [outcome, setOutcome] = useState<DecisionOutcome | undefined>(isOutcome(sent) ? sent : approvedNote ? undefined : "approve");
+  const chosen = outcome ? OUTCOMES[outcome] : undefined;
+  const errors = state.fieldErrors ?? {};
+  return (
+    <>
+      <fieldset className={styles.outcomes} aria-describedby={errors.outcome ? "outcome-error" : undefined}>
+        <legend>Outcome</legend>
+        {DECISION_OUTCOMES.map((k) => {
+          const disabled = k === "approve" && !!approvedNote;
+          const described = [`outcome-${k}-hint`, disabled ? "approve-note" : ""].filter(Boolean).join(" ");
+          return (
+            <div key={k} className={styles.outcome}>
+              <input
+                type="radio"
+                id={`outcome-${k}`}
+                name="outcome"
+                value={k}
+                required
+                checked={outcome === k}
+                disabled={disabled}
+                onChange={() => setOutcome(k)}
+                aria-describedby={described}
+              />
+              <label htmlFor={`outcome-${k}`}>{OUTCOMES[k].label}</label>
+              <p id={`outcome-${k}-hint`} className="meta">
+                {OUTCOMES[k].hint}
+              </p>
+            </div>
+          );
+        })}
+        {approvedNote ? (
+          <p id="approve-note" className="meta" data-testid="approve-note">
+            {approvedNote}
+          </p>
+        ) : null}
+        {errors.outcome ? (
+          <p id="outcome-error" className="alert alert--error" role="alert">
+            {errors.outcome}
+          </p>
+        ) : null}
+      </fieldset>
+      <div className="field">
+        <label htmlFor="decision-comment">{chosen?.comment ?? "Comment"}</label>
+        <textarea
+          id="decision-comment"
+          name="comment"
+          rows={4}
+          maxLength={4000}
+          required={outcome ? commentRequired(outcome) : false}
+          defaultValue={state.values?.comment ?? ""}
+          aria-invalid={errors.comment ? true : undefined}
+          aria-describedby={errors.comment ? "comment-error" : undefined}
+        />
+        {errors.comment ? (
+          <p id="comment-error" className="alert alert--error" role="alert">
+            {errors.comment}
+          </p>
+        ) : null}
+      </div>
+      <button type="submit" className={chosen?.className ?? "button"} disabled={pending || !chosen}>
+        {pending && chosen ? chosen.pending : (chosen?.label ?? "Choose an outcome")}
+      </button>
+    </>
   );
 }

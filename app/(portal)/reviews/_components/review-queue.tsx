@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db";
 import type { SessionUser } from "@/lib/auth/access";
-import { listQueue, parseQueueFilters, queueFilterOptions, queueSearchParams, QUEUE_SORTS, QUEUE_STATUSES, type QueueFilters } from "@/lib/reviews/list-queue";
+import { listQueue, parseQueueFilters, queueFilterOptions, queueSearchParams, QUEUE_SORTS, QUEUE_STATUSES, type QueueFilters, type QueueItem } from "@/lib/reviews/list-queue";
 import { Badge, DateTime, EmptyState, TableRegion } from "@/app/_components/ui";
 import { ageLabel, statusLabel } from "./labels";
+import { Subject } from "./subject";
 import styles from "../reviews.module.css";
 
 const SORT_LABELS: Record<(typeof QUEUE_SORTS)[number], string> = { oldest: "Oldest first", newest: "Newest first", organisation: "Organisation" };
@@ -11,6 +12,21 @@ const SORT_LABELS: Record<(typeof QUEUE_SORTS)[number], string> = { oldest: "Old
 function href(filters: Partial<QueueFilters>): string {
   const q = queueSearchParams(filters).toString();
   return q ? `/reviews?${q}` : "/reviews";
+}
+
+/** "1 of 2", and "you approved" when the viewer gave one of them (issue 16: they need not open it again). */
+function Approvals({ item }: { item: QueueItem }) {
+  return (
+    <>
+      {item.approvals} of {item.approvalsRequired}
+      {item.approvedByViewer ? (
+        <>
+          {" "}
+          <Badge tone="success">You approved</Badge>
+        </>
+      ) : null}
+    </>
+  );
 }
 
 /** The reviewers' queue: status tabs with counts, GET filters, an age badge per row, pages. */
@@ -98,52 +114,100 @@ export async function ReviewQueue({ viewer, searchParams }: { viewer: SessionUse
           <p>When a partner sends a certificate chain or CSR that passes the program&apos;s checks, it appears here.</p>
         </EmptyState>
       ) : (
-        <TableRegion label="Review queue">
-          <table>
-            <caption>
-              {page.total} submission{page.total === 1 ? "" : "s"} · page {filters.page} of {page.pageCount}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Submitted</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">Organisation</th>
-                <th scope="col">App and environment</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Leaf subject</th>
-                <th scope="col">Approvals</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((s) => {
-                const age = ageLabel(s.badge, s.ageBusinessDays, s.targetBusinessDays);
-                return (
-                  <tr key={s.id}>
-                    <td className="nowrap">
-                      <DateTime value={s.submittedAt} />
-                    </td>
-                    <td className="nowrap">
-                      <Badge tone={age.tone}>{age.label}</Badge>
-                    </td>
-                    <td>{s.organisationName}</td>
-                    <td>
-                      <Link href={`/reviews/${s.id}`}>
-                        {s.appName} — {s.environmentLabel}
-                      </Link>{" "}
-                      {s.production && !/production/i.test(s.environmentLabel) ? <span className="tag">Production</span> : null}
-                      {s.supersedesId ? <div className="meta">Resubmission</div> : null}
-                    </td>
-                    <td>{s.kind === "csr" ? "CSR" : "Certificate chain"}</td>
-                    <td className="mono">{s.leafSubject ?? "—"}</td>
-                    <td>
-                      {s.approvals} of {s.approvalsRequired}
-                    </td>
+        <>
+          {/* Wide screens: the table. Phones (issue 16 item 7): cards whose first line is the link, so it never scrolls away. */}
+          <div className={styles.queueTable}>
+            <TableRegion label="Review queue">
+              <table>
+                <caption>
+                  {page.total} submission{page.total === 1 ? "" : "s"} · page {filters.page} of {page.pageCount}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">App and environment</th>
+                    <th scope="col">Submitted</th>
+                    <th scope="col">Waiting</th>
+                    <th scope="col">Organisation</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">Leaf subject</th>
+                    <th scope="col">Approvals</th>
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableRegion>
+                </thead>
+                <tbody>
+                  {page.items.map((s) => {
+                    const age = ageLabel(s.badge, s.ageBusinessDays, s.targetBusinessDays);
+                    return (
+                      <tr key={s.id}>
+                        <td>
+                          <Link href={`/reviews/${s.id}`}>
+                            {s.appName} — {s.environmentLabel}
+                          </Link>{" "}
+                          {s.production && !/production/i.test(s.environmentLabel) ? <span className="tag">Production</span> : null}
+                          {s.supersedesId ? <div className="meta">Resubmission</div> : null}
+                        </td>
+                        <td className="nowrap">
+                          <DateTime value={s.submittedAt} />
+                        </td>
+                        <td className="nowrap">
+                          <Badge tone={age.tone}>{age.label}</Badge>
+                        </td>
+                        <td>{s.organisationName}</td>
+                        <td>{s.kind === "csr" ? "CSR" : "Certificate chain"}</td>
+                        <td>
+                          <Subject dn={s.leafSubject} />
+                        </td>
+                        <td>
+                          <Approvals item={s} />
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </TableRegion>
+          </div>
+          <div className={styles.queueCards}>
+            <p className="meta" id="queue-summary">
+              {page.total} submission{page.total === 1 ? "" : "s"} · page {filters.page} of {page.pageCount}
+            </p>
+            <ul aria-label="Review queue" aria-describedby="queue-summary">
+            {page.items.map((s) => {
+              const age = ageLabel(s.badge, s.ageBusinessDays, s.targetBusinessDays);
+              return (
+                <li key={s.id} className={styles.queueCard}>
+                  <Link href={`/reviews/${s.id}`}>
+                    {s.appName} — {s.environmentLabel}
+                  </Link>
+                  <div>
+                    {s.organisationName} · {s.kind === "csr" ? "CSR" : "Certificate chain"}
+                    {s.production && !/production/i.test(s.environmentLabel) ? (
+                      <>
+                        {" "}
+                        <span className="tag">Production</span>
+                      </>
+                    ) : null}
+                    {s.supersedesId ? " · Resubmission" : null}
+                  </div>
+                  <dl>
+                    <dt>Waiting</dt>
+                    <dd>
+                      <Badge tone={age.tone}>{age.label}</Badge>
+                    </dd>
+                    <dt>Approvals</dt>
+                    <dd>
+                      <Approvals item={s} />
+                    </dd>
+                    <dt>Leaf</dt>
+                    <dd>
+                      <Subject dn={s.leafSubject} />
+                    </dd>
+                  </dl>
+                </li>
+              );
+            })}
+            </ul>
+          </div>
+        </>
       )}
       {page.pageCount > 1 ? (
         <nav className={styles.pager} aria-label="Pages">
