@@ -93,7 +93,9 @@ test("a reversed chain shows CHAIN_ORDER with its fix; the corrected chain downl
   await startUpload(page, appId, "production");
   await upload(page, [files.write("reversed.pem", chain.reversedPem)]);
 
-  await expect(page.getByText("Rejected", { exact: true })).toBeVisible();
+  // Issue 16: the verdict is Rejected, and so is the stored upload's status (not "Draft").
+  await expect(page.getByText("Rejected", { exact: true })).toHaveCount(2);
+  await expect(page.getByTestId("submission-status")).toHaveText("Rejected");
   const finding = page.locator('[data-code="CHAIN_ORDER"]');
   await expect(finding).toBeVisible();
   await expect(finding).toContainText("Fix:");
@@ -127,12 +129,14 @@ test("a zip holding the chain split over three files is assembled leaf → inter
   await expect(chainItems.nth(2)).toContainText("Acme Payments zipped Root CA");
 });
 
-test("a warning must be acknowledged before sending; the new upload replaces the unsent draft", async ({ page, request }) => {
+test("a warning must be acknowledged before sending; the new upload supersedes the unsent draft, which stays listed", async ({ page, request }) => {
   const appId = await acmeCheckout(request);
   // A 4096-bit leaf: KEY_SIZE_UNEXPECTED is a warning under this program.
   const chain = await acmeChain("warned", { leafKeyBits: 4096 });
   await signIn(page, "partner@acme.test");
   await startUpload(page, appId, "stage");
+  // Issue 16: the upload page says, before the upload, which draft a new upload supersedes (the zip's, above).
+  await expect(page.getByTestId("supersede-notice")).toContainText("Draft for message signature");
   await upload(page, [files.write("warned.pem", chain.pem)], "signature");
   await expect(page.getByText("Accepted", { exact: true })).toBeVisible();
   await expect(page.locator('[data-code="KEY_SIZE_UNEXPECTED"]')).toBeVisible();
@@ -144,11 +148,11 @@ test("a warning must be acknowledged before sending; the new upload replaces the
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByTestId("submission-status")).toHaveText("In review");
 
-  // The zip's draft in the same slot was replaced, not kept beside it.
+  // Issue 16: the zip's draft in the same slot was superseded, not deleted: both attempts are listed.
   await page.goto(`/apps/${appId}/environments/stage`);
   const rows = page.getByRole("row").filter({ hasText: "(signature)" });
-  await expect(rows).toHaveCount(1);
-  await expect(rows).toContainText("In review");
+  await expect(rows.filter({ hasText: "Acme Payments warned Client" })).toContainText("In review");
+  await expect(rows.filter({ hasText: "Acme Payments zipped Client" })).toContainText("Superseded by a newer upload");
 });
 
 test("an upload over the size limit is stopped with a clear message before it is sent", async ({ page, request }) => {

@@ -74,10 +74,13 @@ export async function environmentKeys(db: Database, appId: string): Promise<stri
 }
 
 /** A self-signed chain Acme's "self-signed-allowed" app accepts: root → issuing CA → leaf, RSA 2048. */
-export async function acmeChain(label: string, options: { leafKeyBits?: 2048 | 4096 } = {}): Promise<{ root: TestCert; ica: TestCert; leaf: TestCert }> {
-  const root = await mintCertificate({ subject: `CN=Acme Payments ${label} Root CA, O=Acme Payments Ltd`, ca: true, keyLabel: `${label}:root` });
-  const ica = await mintCertificate({ subject: `CN=Acme Payments ${label} Issuing CA, O=Acme Payments Ltd`, ca: true, issuer: root, keyLabel: `${label}:ica` });
+/** `at`: when the chain is issued (default the factory's fixed date; tests whose code reads the real clock pass `new Date()`). */
+export async function acmeChain(label: string, options: { leafKeyBits?: 2048 | 4096; at?: Date } = {}): Promise<{ root: TestCert; ica: TestCert; leaf: TestCert }> {
+  const at = options.at ? { at: options.at } : {};
+  const root = await mintCertificate({ subject: `CN=Acme Payments ${label} Root CA, O=Acme Payments Ltd`, ca: true, keyLabel: `${label}:root`, ...at });
+  const ica = await mintCertificate({ subject: `CN=Acme Payments ${label} Issuing CA, O=Acme Payments Ltd`, ca: true, issuer: root, keyLabel: `${label}:ica`, ...at });
   const leaf = await mintCertificate({
+    ...at,
     // Acme is a PSD2 payment institution (seed): its leaf carries the QWAC roles and organisationIdentifier.
     subject: `CN=Acme Payments ${label} Client, 2.5.4.97=PSDGB-FCA-654321, O=Acme Payments Ltd`,
     issuer: ica,

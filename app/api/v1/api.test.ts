@@ -48,7 +48,8 @@ beforeAll(async () => {
   const [globexUser] = await db.select({ id: users.id }).from(users).where(eq(users.email, "partner@globex.test"));
   globexToken = (await createApiToken(db, { user: (await loadSessionUser(db, globexUser!.id))!, name: "Globex CI" })).token;
   acmeCheckout = (await db.select({ id: developerApps.id }).from(developerApps).where(eq(developerApps.name, "Acme Checkout")))[0]!.id;
-  const c = await acmeChain("api");
+  // The route handlers read the real clock: chains issued now stay valid whatever the date.
+  const c = await acmeChain("api", { at: new Date() });
   chainPem = c.leaf.pem + c.ica.pem + c.root.pem;
   reversedPem = c.root.pem + c.ica.pem + c.leaf.pem;
   const pkcs8 = Buffer.from(await crypto.subtle.exportKey("pkcs8", c.leaf.keys.privateKey)).toString("base64");
@@ -239,7 +240,22 @@ describe("POST /api/v1/apps/{appId}/environments/{env}/submissions", () => {
     const url = submissionsUrl(acmeCheckout, "stage");
     const draft = await createSubmission(post(url, form([["files", chainPem, "c.pem"], ["draft", "true"]])), params({ appId: acmeCheckout, env: "stage" }));
     expect(draft.status).toBe(201);
-    expect(((await draft.json()) as { status: string }).status).toBe("draft");
+    const kept = (await draft.json()) as { id: string; status: string };
+    expect(kept.status).toBe("draft");
+    // Issue 16: a draft upload whose verdict has errors is stored as rejected (201, its own URL), and supersedes no draft.
+    const bad = await createSubmission(post(url, form([["files", reversedPem, "c.pem"], ["draft", "true"]])), params({ appId: acmeCheckout, env: "stage" }));
+    expect(bad.status).toBe(201);
+    const badBody = (await bad.json()) as { id: string; status: string; verdict: { verdict: string }; links: { self: string } };
+    expect(badBody).toMatchObject({ status: "rejected", verdict: { verdict: "rejected" }, links: { self: `/api/v1/submissions/${badBody.id}` } });
+    expect(bad.headers.get("location")).toBe(`/api/v1/submissions/${badBody.id}`);
+    const read = async (id: string) => (await (await getSubmission(get(`/api/v1/submissions/${id}`), params({ id }))).json()) as { status: string; verdict: string };
+    expect(await read(badBody.id)).toMatchObject({ status: "rejected", verdict: "rejected" });
+    expect((await read(kept.id)).status).toBe("draft");
+    // A newer good draft supersedes the earlier one, which stays readable, marked superseded.
+    const newer = (await (await createSubmission(post(url, form([["files", chainPem, "c.pem"], ["draft", "true"]])), params({ appId: acmeCheckout, env: "stage" }))).json()) as { id: string; status: string };
+    expect(newer.status).toBe("draft");
+    expect((await read(kept.id)).status).toBe("superseded");
+    expect((await withdraw(post(`/api/v1/submissions/${newer.id}/withdraw`, ""), params({ id: newer.id }))).status).toBe(200);
     await problem(await createSubmission(post(url, form([["files", chainPem, "c.pem"]]), {}, globexToken), params({ appId: acmeCheckout, env: "stage" })), 404, "not-found");
     await problem(await createSubmission(post(submissionsUrl(acmeCheckout, "nowhere"), form([["files", chainPem, "c.pem"]])), params({ appId: acmeCheckout, env: "nowhere" })), 404, "not-found");
   });
@@ -250,7 +266,7 @@ describe("POST /api/v1/submissions/{id}/withdraw", () => {
     const url = submissionsUrl(acmeCheckout, "stage");
     const p = params({ appId: acmeCheckout, env: "stage" });
     // Its own key: the API chain's key is already registered for mTLS (KEY_REUSED_ACROSS_PURPOSES).
-    const own = await acmeChain("api-withdraw");
+    const own = await acmeChain("api-withdraw", { at: new Date() });
     const chainPem = own.leaf.pem + own.ica.pem + own.root.pem;
     const created = (await (await createSubmission(post(url, form([["files", chainPem, "c.pem"], ["purpose", "signature"]])), p)).json()) as { id: string; status: string };
     expect(created.status).toBe("in_review");

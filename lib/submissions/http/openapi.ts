@@ -112,14 +112,14 @@ export function openApiDocument(serverUrl: string) {
                   properties: {
                     files: uploadFiles,
                     purpose: { type: "string", enum: [...PURPOSES], default: "mtls" },
-                    draft: { type: "string", enum: ["true", "false"], default: "false", description: "true: keep as a draft instead of sending for review." },
+                    draft: { type: "string", enum: ["true", "false"], default: "false", description: "true: keep as a draft instead of sending for review (stored as `rejected` when the verdict has errors; a new draft supersedes the earlier one, which stays readable as `superseded`)." },
                   },
                 },
               },
             },
           },
           responses: {
-            "201": jsonBody("Stored (in review, or a draft).", ref("SubmissionCreated")),
+            "201": jsonBody("Stored: `in_review`; with draft=true a `draft`, or `rejected` when the verdict has errors (kept, with its own URL).", ref("SubmissionCreated")),
             "200": jsonBody("Idempotency-Key replay: the submission made the first time (header Idempotent-Replayed: true).", ref("SubmissionCreated")),
             "409": problem("A submission for this app, environment and purpose is in review: withdraw it first. Or the Idempotency-Key was used for another app."),
             "422": problem("The verdict has errors (`verdict-rejected`) or the upload was refused (`upload-refused`, e.g. a private key); `verdict` holds the findings. Nothing was stored."),
@@ -282,7 +282,7 @@ export function openApiDocument(serverUrl: string) {
           required: ["id", "status", "verdict"],
           properties: {
             id: { type: "string", format: "uuid" },
-            status: { type: "string", enum: ["draft", "in_review"] },
+            status: { type: "string", enum: ["draft", "in_review", "rejected"] },
             verdict: ref("Verdict"),
             links: { type: "object", properties: { self: { type: "string" } } },
           },
@@ -308,7 +308,11 @@ export function openApiDocument(serverUrl: string) {
           type: "object",
           properties: {
             id: { type: "string", format: "uuid" },
-            status: { type: "string", enum: ["draft", "in_review", "changes_requested", "approved", "rejected", "scheduled", "active", "retired", "revoked", "withdrawn"] },
+            status: {
+              type: "string",
+              enum: ["draft", "in_review", "changes_requested", "approved", "rejected", "scheduled", "active", "retired", "revoked", "withdrawn", "superseded"],
+              description: "`rejected`: by the checks at upload (submittedAt null) or by the reviewers. `superseded`: a draft a newer upload took the place of; kept, never sent.",
+            },
             verdict: { type: "string", enum: ["accepted", "rejected"] },
             kind: { type: "string", enum: ["chain", "csr"] },
             purpose: { type: "string", enum: [...PURPOSES] },
