@@ -12,7 +12,7 @@ import { anchorIndex, pemOf, validateChain, viewCertificate, type AnchorIndex } 
 import { programAnchors, publicAnchorsList } from "./anchors";
 import { rulesOf } from "./rules/registry";
 import { TRUST_DECISION_CODES } from "./rules/trust";
-import { CHAIN_INCOMPLETE, CHAIN_MULTIPLE_LEAVES, CHAIN_NO_LEAF, DUPLICATE_CERTIFICATE, NO_CERTIFICATE, PATH_NOT_BUILT } from "./rules/chain-building";
+import { CHAIN_INCOMPLETE, CHAIN_MULTIPLE_LEAVES, CHAIN_NO_LEAF, DUPLICATE_CERTIFICATE, NO_CERTIFICATE, PATH_NOT_BUILT, ROOT_OR_INTERMEDIATE_MISSING } from "./rules/chain-building";
 import { daysBetween, EKU_CLIENT_AUTH, nameOf, sourceOf, subjectOf, type CertItem, type ChainContext, type FetchedIntermediate, type Partner } from "./rules/context";
 
 export type ChainInput = {
@@ -162,7 +162,8 @@ function chainContext(input: ChainInput, parts: { unique: CertItem[]; leaf: Cert
     terminalTrusted,
     terminalPublic: terminal !== undefined && built.publicIdx.has(terminal),
     selfSignedChain,
-    issuedBy: leaf.view.selfSigned || selfSignedChain ? "self-signed" : "ca-issued",
+    // Issue 16: a chain ending in a public root the program does not trust is still CA-issued (its advice is "another CA", not "re-issue from your own CA").
+    issuedBy: leaf.view.selfSigned || (selfSignedChain && !(terminal !== undefined && built.publicIdx.has(terminal))) ? "self-signed" : "ca-issued",
     complete: terminalIsAnchor,
     ordered,
     pathFps: new Set(ordered.map((p) => p.fingerprintSha256)),
@@ -229,7 +230,21 @@ function mergePathFindings(ctx: ChainContext, built: BuiltPath, own: readonly Fi
     const path = built.outcome.path;
     kept.push(CHAIN_INCOMPLETE.make({ lastName: nameOf(path[path.length - 1] ?? leaf.view) }, { certificate: ctx.leafSubject }));
   }
-  return kept;
+  return kept.map((f) => missingIssuer(ctx, f));
+}
+
+/**
+ * Issue 16: under a program that wants the root in the file, CHAIN_INCOMPLETE for a certificate whose
+ * issuer is simply absent says that the root (or an intermediate) is missing and names the issuer's
+ * subject: a partner with a private CA who forgot the root was told to add "the intermediate".
+ */
+function missingIssuer(ctx: ChainContext, f: Finding): Finding {
+  if (f.code !== "CHAIN_INCOMPLETE" || ctx.program.rules.root !== "required") return f;
+  const top = ctx.unique.find((c) => c.position === f.certificate?.position)?.view ?? ctx.ordered[ctx.ordered.length - 1];
+  // An issuer that was uploaded but refused (key identifier, path building budget) is another story: pki's message stands.
+  if (!top || top.selfIssued || ctx.unique.some((c) => c.view.subject === top.issuer)) return f;
+  const isLeaf = top.fingerprintSha256 === ctx.leaf.view.fingerprintSha256;
+  return ROOT_OR_INTERMEDIATE_MISSING.make({ topName: nameOf(top), issuerSubject: top.issuer, isLeaf }, f.certificate ? { certificate: f.certificate } : {});
 }
 
 function remap(f: Finding, passed: CertItem[], byFp: ReadonlyMap<string, CertItem>): Finding {

@@ -9,6 +9,7 @@ import { FINDING_CODES, type FindingCode } from "../pki/findings";
 import { PKI_FINDING_DOCS, type FindingDocText, type FindingSource } from "../pki/finding-docs";
 import { approvalsRequired, type Program } from "./program";
 import { CHAIN_BUILDING_FINDINGS } from "./rules/chain-building";
+import { FINDING_CATEGORIES } from "./finding-order";
 import { EXTERNAL_FINDING_DOCS } from "./rules/external";
 import { RULES } from "./rules/registry";
 import type { AnyFindingDef, AnyRule } from "./rules/types";
@@ -52,6 +53,22 @@ Under each code, a table lists the findings that carry it: their default severit
 ("001" is \`001_…\` in the requirements; "house" is Certdesk's own floor where no text sets one).
 `;
 
+/** Issue 16: the order verdicts list findings in (lib/policy/finding-order.ts), so the page says what the CLI, API and portal do. */
+function fixFirstOrder(): string {
+  const rows = FINDING_CATEGORIES.map((c, i) => `${i + 1}. **${c.title}** — ${c.why}`);
+  return [
+    "## Order: what to fix first",
+    "",
+    "A verdict lists its findings in the order to fix them — the same in `certdesk check`, the partner API and the portal:",
+    "errors, then warnings, then info; within each, by category:",
+    "",
+    ...rows,
+    "",
+    "Within a category, findings keep the order the rules run in.",
+    "",
+  ].join("\n");
+}
+
 /** Every documented finding kind, policy rules first (registry order), then pki and external ones. */
 export function documentedKinds(): DocumentedKind[] {
   const emitters = new Map<AnyFindingDef, string[]>();
@@ -79,7 +96,7 @@ function rulesSection(): string {
 /** docs/findings.md. Throws when a code is undocumented or documented twice. */
 export function findingsMarkdown(): string {
   const kinds = documentedKinds();
-  const parts = [GENERATED_NOTE, INTRO];
+  const parts = [GENERATED_NOTE, INTRO, fixFirstOrder()];
   for (const code of FINDING_CODES) {
     const mine = kinds.filter((k) => k.code === code);
     if (mine.filter((k) => k.doc).length > 1) throw new Error(`finding code ${code} is documented more than once`);

@@ -11,6 +11,7 @@ import { viewCertificate, viewCsr } from "./inspect";
 import type { StatusChecker } from "../pki";
 import { evaluateChain } from "./chain";
 import { evaluateCsrs } from "./csrs";
+import { orderFindings } from "./finding-order";
 import { rulesOf } from "./rules/registry";
 import { CERTIFICATE_MALFORMED } from "./rules/chain-building";
 import { sourceOf, type CertItem, type CsrItem, type FetchedIntermediate, type Partner } from "./rules/context";
@@ -135,7 +136,8 @@ function finish(program: Program, findings: Finding[], chain: ChainEntry[], refu
   const merged = dedupe(findings);
   return {
     verdict: merged.some((f) => f.severity === "error") ? "rejected" : "accepted",
-    findings: sortFindings(merged),
+    // Issue 16: fix-first order (severity, then category: format and trust before field-level findings).
+    findings: orderFindings(merged),
     chain,
     program: { id: program.id, version: program.version },
     refused,
@@ -151,13 +153,4 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
-}
-
-const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
-
-function sortFindings(findings: Finding[]): Finding[] {
-  return findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i)
-    .map((x) => x.f);
 }

@@ -29,6 +29,7 @@ import { expiryOf } from "@/lib/expiry/state";
 import { assertCanReadReviews, assertIndependent, assertReviewer } from "./reviewer";
 import { latestRevocationCheck } from "@/lib/revocation/records";
 import { safeDisplayName } from "@/lib/submissions/stored-files";
+import { orderFindings } from "@/lib/policy/finding-order";
 
 export type ChainCertificate = {
   id: string;
@@ -125,14 +126,14 @@ export async function getReview(db: Database, input: { viewer: SessionUser; subm
     .leftJoin(users, eq(users.id, findings.acknowledgedBy))
     .where(eq(findings.submissionId, sub.id))
     .orderBy(asc(findings.position), asc(findings.code));
-  const severityRank = { error: 0, warning: 1, info: 2 } as const;
-  const findingList = findingRows
-    .map(({ finding, acknowledgedByName }) => ({
+  // Issue 16: the fix-first order of lib/policy (severity, then category), as the partner and the CLI see it.
+  const findingList = orderFindings(
+    findingRows.map(({ finding, acknowledgedByName }) => ({
       ...finding,
       acknowledgedByName,
       acknowledgedByReviewer: !!finding.acknowledgedBy && reviewerIds.has(finding.acknowledgedBy),
-    }))
-    .sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
+    })),
+  );
 
   // Issue 16: what the partner uploaded (and what Certdesk derived from it), for download (lib/reviews/download-file.ts).
   const files = (

@@ -20,6 +20,7 @@ import { dbResponseCache } from "@/lib/pki-fetch/cache";
 import { pkiFetcher, prepareLiveChecks } from "@/lib/revocation/live-checks";
 import type { Fetcher, RevocationCheck } from "@/lib/revocation/status-checker";
 import type { Purpose } from "./limits";
+import { orderFindings } from "@/lib/policy/finding-order";
 
 export type UploadTarget = {
   app: ScopedDeveloperApp;
@@ -152,7 +153,8 @@ export async function checkUploadForTarget(
       program: target.program,
     });
     if (extra.length) {
-      const findings = [...verdict.findings, ...extra];
+      // Issue 16: the cross-record findings take their place in the fix-first order.
+      const findings = orderFindings([...verdict.findings, ...extra]);
       verdict = { ...verdict, findings, verdict: hasErrors(findings) ? "rejected" : "accepted" };
     }
   }

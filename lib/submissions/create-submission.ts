@@ -28,6 +28,7 @@ import { loadProgramForApp } from "./load-program";
 import { resolveRenewalLink } from "@/lib/expiry/renewal";
 import { describeBytes, MAX_FILES, MAX_UPLOAD_BYTES, PURPOSES, type Purpose } from "./limits";
 import { deleteObjects, pathCertificates, plannedFiles, writeFiles, type WrittenFile } from "./stored-files";
+import { orderFindings } from "@/lib/policy/finding-order";
 
 export type SubmissionDeps = { db: Database; storage: Storage; now?: () => Date };
 
@@ -101,7 +102,7 @@ async function findByIdempotencyKey(db: Database, organisationId: string, key: s
 /** The stored findings as the verdict's findings (for an idempotent replay). */
 export async function storedFindings(db: Database, submissionId: string): Promise<Finding[]> {
   const rows = await db.select().from(findingsTable).where(eq(findingsTable.submissionId, submissionId)).orderBy(findingsTable.position);
-  return rows.map((r) => ({
+  return orderFindings(rows).map((r) => ({
     code: r.code as Finding["code"],
     severity: r.severity,
     ...(r.position !== null && r.subject !== null ? { certificate: { position: r.position, subject: r.subject } } : {}),

@@ -12,6 +12,7 @@ import type { SubmissionDeps } from "./create-submission";
 import { loadSubmissionForActor } from "./load-submission";
 import { auditRefusals } from "./audit-refusal";
 import { safeDisplayName } from "./stored-files";
+import { orderFindings } from "@/lib/policy/finding-order";
 
 /** The stages a submission goes through, in order, as the timeline draws them. */
 export const TIMELINE_STAGES = ["submitted", "in_review", "changes_requested", "approved", "scheduled", "active", "retired", "revoked"] as const;
@@ -169,7 +170,8 @@ export async function getSubmission(deps: Pick<SubmissionDeps, "db">, input: { a
   );
   const s = loaded.submission;
   const [findingRows, fileRows, certRows, reviewRows, events, links] = await Promise.all([
-    db.select().from(findings).where(eq(findings.submissionId, s.id)),
+    // Issue 16: shown in the fix-first order the engine gave them (rows come back in the order they were written).
+    db.select().from(findings).where(eq(findings.submissionId, s.id)).then((rows) => orderFindings(rows)),
     db
       .select({ id: submissionFiles.id, kind: submissionFiles.kind, name: submissionFiles.name, size: submissionFiles.size, sha256: submissionFiles.sha256, createdAt: submissionFiles.createdAt })
       .from(submissionFiles)

@@ -77,8 +77,8 @@ export const PATH_NOT_BUILT = defineFinding<{ leafName: string; reason: string }
   severity: "error",
   title: "The path from the client certificate could not be built",
   doc: {
-    summary: "error. An issuer is neither in the upload nor a trusted root: usually the intermediate is missing.",
-    fix: "add the intermediate certificate(s) your CA gave you, between the client certificate and the root.",
+    summary: "error. An issuer is neither in the upload nor a trusted root: usually the intermediate is missing. Where the program wants the root in the file (001, 002), the message says the root (or an intermediate) is missing and names the missing issuer's subject.",
+    fix: "add the intermediate certificate(s) your CA gave you, between the client certificate and the root; where the root is required, add the certificate the message names (often your own root CA).",
   },
   sources: [{ text: "002", quote: "Ensure the certificate chain is complete and in the correct order." }],
   message: (a) => `The path from ${a.leafName} could not be built: ${a.reason}.`,
@@ -96,4 +96,23 @@ export const CHAIN_INCOMPLETE = defineFinding<{ lastName: string }>({
   fix: () => "Add the missing intermediate certificate(s) from your CA between the client certificate and the root.",
 });
 
-export const CHAIN_BUILDING_FINDINGS = [CERTIFICATE_MALFORMED, DUPLICATE_CERTIFICATE, NO_CERTIFICATE, CHAIN_NO_LEAF, CHAIN_MULTIPLE_LEAVES, PATH_NOT_BUILT, CHAIN_INCOMPLETE] as const;
+/**
+ * Issue 16: under a program that wants the root in the file, the certificate missing above the
+ * top one may well be the root itself (a partner with a private CA who forgot it), so the
+ * message names the issuer's subject and says "the root (or an intermediate)", not "the intermediate".
+ */
+export const ROOT_OR_INTERMEDIATE_MISSING = defineFinding<{ topName: string; issuerSubject: string; isLeaf: boolean }>({
+  code: "CHAIN_INCOMPLETE",
+  severity: "error",
+  title: "The program wants the chain up to its root, and the issuer of the top certificate is missing",
+  sources: [
+    { text: "001", quote: "Root Included: Ensure the root certificate is included." },
+    { text: "002", quote: "Provide a CA-issued full certificate chain … with leaf, intermediate, and root certificates." },
+  ],
+  message: (a) =>
+    `The root certificate (or an intermediate CA) is missing: ${a.isLeaf ? "the client certificate" : `the top certificate of the upload, ${a.topName},`} is issued by "${a.issuerSubject}", which is not in the upload and is not a trusted root. This program wants the whole chain in the file, root included.`,
+  fix: (a) =>
+    `Add the certificate whose subject is "${a.issuerSubject}" at the end of the file — your root CA, or the intermediate your CA gave you followed by its root: cat client.pem${a.isLeaf ? "" : " intermediate.pem"} root.pem > client-chain.pem (check with: openssl x509 -in root.pem -noout -subject).`,
+});
+
+export const CHAIN_BUILDING_FINDINGS = [CERTIFICATE_MALFORMED, DUPLICATE_CERTIFICATE, NO_CERTIFICATE, CHAIN_NO_LEAF, CHAIN_MULTIPLE_LEAVES, PATH_NOT_BUILT, CHAIN_INCOMPLETE, ROOT_OR_INTERMEDIATE_MISSING] as const;

@@ -4,6 +4,7 @@ import type { CertView } from "../views";
 import { cnContainsCompany } from "../normalize";
 import { defineFinding, defineRule } from "./types";
 import { subjectOf, type ChainContext } from "./context";
+import { matchesRefusedIssuer } from "./refused-issuers";
 
 const SOURCES = [{ text: "001", quote: "CNs of Root and Leaf certificates must include Company name" }] as const;
 
@@ -12,7 +13,7 @@ export const COMPANY_NAME_UNCHECKED = defineFinding({
   severity: "info",
   title: "No company name is configured for the partner, so the rule was not checked",
   doc: {
-    summary: "error (info when no company name is configured for the partner, so the rule could not run). The CN of the leaf — and of the root of a self-signed chain — does not contain the partner's company name (001). Case, accents, punctuation, spaces and legal forms (Ltd, UAB, GmbH…) are ignored.",
+    summary: "error (info when no company name is configured for the partner, so the rule could not run). The CN of the leaf — and of the root of a self-signed chain, never a public or refused CA's root — does not contain the partner's company name (001). Case, accents, punctuation, spaces and legal forms (Ltd, UAB, GmbH…) are ignored.",
     fix: "re-issue with the company in the CN, e.g. `-subj \"/CN=MyCompany-ConnectPay/O=MyCompany\"`.",
   },
   sources: SOURCES,
@@ -43,7 +44,10 @@ function targets(ctx: ChainContext): Target[] {
   const rule = ctx.program.rules.companyName;
   const out: Target[] = [];
   if (rule.leaf) out.push({ certificate: ctx.leafSubject, view: leaf.view, role: "client (leaf)" });
-  if (rule.selfSignedRoot && (ctx.selfSignedChain || leaf.view.selfSigned) && terminal && terminal.fingerprintSha256 !== leaf.view.fingerprintSha256) {
+  // Issue 16: a public root (ISRG Root X1…) or a refused CA's root is not the partner's to re-issue:
+  // the trust findings already say to get another chain, so no company-name fix is asked of it.
+  const notTheirs = terminal !== undefined && (ctx.terminalPublic || ctx.program.rules.refusedIssuers.some((r) => matchesRefusedIssuer(terminal, r, false)));
+  if (rule.selfSignedRoot && (ctx.selfSignedChain || leaf.view.selfSigned) && terminal && terminal.fingerprintSha256 !== leaf.view.fingerprintSha256 && !notTheirs) {
     const item = ctx.uploadedByFp.get(terminal.fingerprintSha256);
     out.push({ certificate: item ? subjectOf(item) : { position: -1, subject: terminal.subject }, view: terminal, role: "self-signed root" });
   }
