@@ -4,7 +4,7 @@ import { auditEvents } from "@/lib/db";
 import { recordAudit } from "@/lib/audit";
 import { setupTestDatabase } from "@/lib/db/testing";
 import { approveSubmission } from "@/lib/reviews/approve-submission";
-import { csvCell, exportAuditCsv, parseAuditFilters, searchAuditEvents } from "./search";
+import { csvCell, exportAuditCsv, parseAuditFilters, parseAuditPaging, searchAuditEvents, searchAuditPage } from "./search";
 import { addMembership, createTestSubmission, seedReviewFixture, type ReviewFixture } from "@/lib/reviews/testing";
 
 const t = setupTestDatabase();
@@ -59,6 +59,51 @@ describe("audit search", () => {
       }
       const refused = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "audit.export"), eq(auditEvents.outcome, "refused")));
       expect(refused).toHaveLength(3);
+    }));
+});
+
+describe("audit pages", () => {
+  it("numbers pages of the matching events, newest first, with the total and the positions shown", () =>
+    t.current.rollback(async (db) => {
+      for (let i = 0; i < 23; i++) await recordAudit(db, { action: "auth.sign-in", outcome: "success", actorEmail: `u${i}@x.test` });
+      for (let i = 0; i < 4; i++) await recordAudit(db, { action: "token.create", outcome: "success", actorEmail: `t${i}@x.test` });
+      const viewer = f.users.admin;
+      const filters = { action: "auth" };
+
+      const first = await searchAuditPage(db, { viewer, filters, paging: { page: 1, size: 10 } });
+      expect(first).toMatchObject({ total: 23, page: 1, size: 10, pages: 3, from: 1, to: 10 });
+      expect(first.events.map((e) => e.actorEmail)).toEqual(Array.from({ length: 10 }, (_, i) => `u${22 - i}@x.test`));
+
+      const last = await searchAuditPage(db, { viewer, filters, paging: { page: 3, size: 10 } });
+      expect(last).toMatchObject({ page: 3, from: 21, to: 23 });
+      expect(last.events.map((e) => e.actorEmail)).toEqual(["u2@x.test", "u1@x.test", "u0@x.test"]);
+
+      // The three pages hold every matching event once, and nothing else.
+      const second = await searchAuditPage(db, { viewer, filters, paging: { page: 2, size: 10 } });
+      const seen = [...first.events, ...second.events, ...last.events].map((e) => e.seq);
+      expect(new Set(seen).size).toBe(23);
+      expect([...first.events, ...second.events, ...last.events].every((e) => e.action === "auth.sign-in")).toBe(true);
+
+      // Past the end: the last page, not an empty one.
+      expect(await searchAuditPage(db, { viewer, filters, paging: { page: 99, size: 10 } })).toMatchObject({ page: 3, from: 21, to: 23 });
+      // Unfiltered, the 50 default holds all 27.
+      expect(await searchAuditPage(db, { viewer, filters: {}, paging: { page: 1, size: 50 } })).toMatchObject({ total: 27, pages: 1, from: 1, to: 27 });
+      // Nothing matches: one empty page.
+      expect(await searchAuditPage(db, { viewer, filters: { action: "nothing" }, paging: { page: 1, size: 50 } })).toMatchObject({ total: 0, pages: 1, page: 1, from: 0, to: 0, events: [] });
+    }));
+
+  it("reads page and size from the query: 50 by default, size bounded to 10–200, junk named", () => {
+    expect(parseAuditPaging({})).toEqual({ paging: { page: 1, size: 50 }, ignored: [] });
+    expect(parseAuditPaging({ page: "3", size: "20" })).toEqual({ paging: { page: 3, size: 20 }, ignored: [] });
+    expect(parseAuditPaging({ size: "5" }).paging.size).toBe(10);
+    expect(parseAuditPaging({ size: "5000" }).paging.size).toBe(200);
+    expect(parseAuditPaging({ page: "0" }).paging.page).toBe(1);
+    expect(parseAuditPaging({ page: "two", size: "-1" })).toEqual({ paging: { page: 1, size: 50 }, ignored: ["page", "size"] });
+  });
+
+  it("is for the provider's admins only", () =>
+    t.current.rollback(async (db) => {
+      await expect(searchAuditPage(db, { viewer: f.users.reviewer1, filters: {}, paging: { page: 1, size: 50 } })).rejects.toMatchObject({ code: "FORBIDDEN" });
     }));
 });
 

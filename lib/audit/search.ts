@@ -109,6 +109,81 @@ export async function searchAuditEvents(
   return { events, nextBefore: rows.length > limit ? events.at(-1)!.seq : null };
 }
 
+/** The audit page's page sizes: 50 by default, `?size=` between 10 and 200. */
+export const AUDIT_PAGE_SIZE = { default: 50, min: 10, max: 200 } as const;
+
+export type AuditPaging = { page: number; size: number };
+
+/**
+ * `?page=` and `?size=` from GET parameters. A size outside 10–200 is brought to the nearest
+ * bound; a value that is not a whole number is dropped and named in `ignored`, like a filter.
+ */
+export function parseAuditPaging(params: Record<string, string | string[] | undefined>): { paging: AuditPaging; ignored: string[] } {
+  const ignored: string[] = [];
+  const read = (name: string): number | undefined => {
+    const raw = params[name];
+    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+    if (value === undefined || value === "") return undefined;
+    if (!/^\d{1,9}$/.test(value)) {
+      ignored.push(name);
+      return undefined;
+    }
+    return Number(value);
+  };
+  const page = read("page");
+  const size = read("size");
+  return {
+    paging: {
+      page: Math.max(page ?? 1, 1),
+      size: size === undefined ? AUDIT_PAGE_SIZE.default : Math.min(Math.max(size, AUDIT_PAGE_SIZE.min), AUDIT_PAGE_SIZE.max),
+    },
+    ignored,
+  };
+}
+
+export type AuditPage = {
+  events: AuditRow[];
+  /** Events matching the filters, on all pages. */
+  total: number;
+  /** The page shown: the one asked for, or the last page when it asked beyond it. */
+  page: number;
+  size: number;
+  pages: number;
+  /** 1-based positions of the first and last event shown (0 and 0 when there are none). */
+  from: number;
+  to: number;
+};
+
+/**
+ * One numbered page of the matching events, newest first, with the total, for page links
+ * ("Showing 51–100 of 812"). A page past the end shows the last page rather than nothing.
+ */
+export async function searchAuditPage(
+  db: Database,
+  input: { viewer: SessionUser; filters: AuditFilters; paging: AuditPaging },
+): Promise<AuditPage> {
+  assertAdmin(input.viewer);
+  const size = Math.min(Math.max(Math.trunc(input.paging.size), AUDIT_PAGE_SIZE.min), AUDIT_PAGE_SIZE.max);
+  const where = conditions(input.filters);
+  if (input.filters.before) where.push(lt(auditEvents.seq, input.filters.before));
+  const [counted] = await db
+    .select({ total: sql<number>`count(*)::int` })
+    .from(auditEvents)
+    .where(and(...where));
+  const total = counted?.total ?? 0;
+  const pages = Math.max(Math.ceil(total / size), 1);
+  const page = Math.min(Math.max(Math.trunc(input.paging.page), 1), pages);
+  const events = await db
+    .select()
+    .from(auditEvents)
+    .where(and(...where))
+    .orderBy(desc(auditEvents.seq))
+    .limit(size)
+    .offset((page - 1) * size);
+  const from = events.length ? (page - 1) * size + 1 : 0;
+  return { events, total, page, size, pages, from, to: events.length ? from + events.length - 1 : 0 };
+}
+
 export const CSV_EXPORT_LIMIT = 50_000;
 const CSV_COLUMNS = ["seq", "at", "action", "outcome", "actorEmail", "actorUserId", "role", "organisationId", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"] as const;
 

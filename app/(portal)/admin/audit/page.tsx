@@ -3,11 +3,12 @@ import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { verifyAuditChain } from "@/lib/audit";
-import { parseAuditFilters, searchAuditEvents, type AuditFilters } from "@/lib/audit/search";
+import { parseAuditFilters, parseAuditPaging, searchAuditPage, AUDIT_PAGE_SIZE, type AuditFilters, type AuditPaging } from "@/lib/audit/search";
 import { listDeveloperAppsForUser } from "@/lib/auth/access";
 import { listOrganisations } from "@/lib/admin/lists";
-import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
-import styles from "./audit.module.css";
+import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { DataTable, Pagination } from "@/app/_components/data-table";
+import { FilterForm, SelectFilter, TextFilter } from "@/app/_components/filters";
 import { AuditTarget } from "@/app/_components/audit-target";
 
 export const metadata: Metadata = { title: "Audit trail" };
@@ -21,24 +22,34 @@ function describeDetails(details: Record<string, unknown>): string {
 
 const OUTCOME_TONE = { success: "badge--success", refused: "badge--warning", failure: "badge--danger" } as const;
 
-function query(filters: AuditFilters): string {
+/** The filters (and, for page links, the page and a non-default size) as a query string. */
+function query(filters: AuditFilters, paging?: Partial<AuditPaging>): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== "") p.set(k, String(v));
+  if (paging?.page && paging.page > 1) p.set("page", String(paging.page));
+  if (paging?.size && paging.size !== AUDIT_PAGE_SIZE.default) p.set("size", String(paging.size));
   return p.toString();
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireRole("admin");
   const db = await getDb();
-  const { filters, ignored } = parseAuditFilters(await searchParams);
+  const params = await searchParams;
+  const { filters, ignored: ignoredFilters } = parseAuditFilters(params);
+  const { paging, ignored: ignoredPaging } = parseAuditPaging(params);
+  const ignored = [...ignoredFilters, ...ignoredPaging];
   const [page, verification, organisations, apps] = await Promise.all([
-    searchAuditEvents(db, { viewer, filters, limit: 200 }),
+    searchAuditPage(db, { viewer, filters, paging }),
     verifyAuditChain(db),
     listOrganisations(db, { viewer }),
     listDeveloperAppsForUser(db, viewer),
   ]);
   const { before: _before, ...withoutPaging } = filters;
   const filtered = Object.keys(withoutPaging).length > 0;
+  const pageHref = (n: number) => {
+    const q = query(filters, { page: n, size: page.size });
+    return `/admin/audit${q ? `?${q}` : ""}`;
+  };
   const exportQuery = query(withoutPaging);
   return (
     <>
@@ -56,54 +67,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </p>
       )}
 
-      <form method="get" action="/admin/audit" className={styles.filters} aria-label="Filter the audit trail">
-        <div className="field">
-          <label htmlFor="a-org">Organisation</label>
-          <select id="a-org" name="organisation" defaultValue={filters.organisation ?? ""}>
-            <option value="">All</option>
-            {organisations.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="a-app">App</label>
-          <select id="a-app" name="app" defaultValue={filters.app ?? ""}>
-            <option value="">All</option>
-            {apps.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.organisationName} — {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="a-actor">Actor e-mail contains</label>
-          <input id="a-actor" name="actor" defaultValue={filters.actor ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="a-action">Action (or prefix)</label>
-          <input id="a-action" name="action" placeholder="submission.approve" defaultValue={filters.action ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="a-outcome">Outcome</label>
-          <select id="a-outcome" name="outcome" defaultValue={filters.outcome ?? ""}>
-            <option value="">All</option>
-            <option value="success">success</option>
-            <option value="refused">refused</option>
-            <option value="failure">failure</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="a-from">From (UTC day)</label>
-          <input id="a-from" name="from" type="date" defaultValue={filters.from ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="a-to">To (UTC day)</label>
-          <input id="a-to" name="to" type="date" defaultValue={filters.to ?? ""} />
-        </div>
+      <FilterForm label="Filter the audit trail" action="/admin/audit">
+        <SelectFilter id="a-org" name="organisation" label="Organisation" value={filters.organisation} options={organisations.map((o) => ({ value: o.id, label: o.name }))} />
+        <SelectFilter id="a-app" name="app" label="App" value={filters.app} options={apps.map((a) => ({ value: a.id, label: `${a.organisationName} — ${a.name}` }))} />
+        <TextFilter id="a-actor" name="actor" label="Actor e-mail contains" value={filters.actor} />
+        <TextFilter id="a-action" name="action" label="Action (or prefix)" placeholder="submission.approve" value={filters.action} />
+        <SelectFilter id="a-outcome" name="outcome" label="Outcome" value={filters.outcome} options={["success", "refused", "failure"]} />
+        <TextFilter id="a-from" name="from" label="From (UTC day)" type="date" value={filters.from} />
+        <TextFilter id="a-to" name="to" label="To (UTC day)" type="date" value={filters.to} />
+        {page.size !== AUDIT_PAGE_SIZE.default ? <input type="hidden" name="size" value={page.size} /> : null}
         <button type="submit" className="button">
           Filter
         </button>
@@ -111,64 +83,46 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <a className="button button--secondary" href={`/admin/audit/export${exportQuery ? `?${exportQuery}` : ""}`} download>
           Export CSV
         </a>
-      </form>
+      </FilterForm>
       {ignored.length ? (
         <p className="alert alert--error" role="alert">
           Ignored invalid filter{ignored.length === 1 ? "" : "s"}: {ignored.join(", ")}.
         </p>
       ) : null}
 
-      {page.events.length === 0 ? (
-        <EmptyState title={filtered ? "No events match these filters" : "No audit events yet"} />
-      ) : (
-        <TableRegion label="Audit events">
-          <table>
-            <caption>
-              {page.events.length} event{page.events.length === 1 ? "" : "s"}
-              {filtered ? " matching the filters" : ""}, newest first
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Time</th>
-                <th scope="col">Action</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Target</th>
-                <th scope="col">IP</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.events.map((e) => (
-                <tr key={e.seq}>
-                  <td>{e.seq}</td>
-                  <td className="nowrap">
-                    <DateTime value={e.at} />
-                  </td>
-                  <td className="mono nowrap">{e.action}</td>
-                  <td>
-                    <span className={`badge ${OUTCOME_TONE[e.outcome]}`}>{e.outcome}</span>
-                  </td>
-                  <td>
-                    {e.actorEmail ?? "—"}
-                    {e.role ? <div className="meta">{e.role}</div> : null}
-                  </td>
-                  <td className="mono">
-                    <AuditTarget type={e.targetType} id={e.targetId} />
-                  </td>
-                  <td className="mono nowrap">{e.ip ?? "—"}</td>
-                  <td>{describeDetails(e.details)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
-      )}
-      {page.nextBefore ? (
-        <p>
-          <Link href={`/admin/audit?${query({ ...withoutPaging, before: page.nextBefore })}`}>Older events</Link>
-        </p>
+      <DataTable
+        label="Audit events"
+        caption={
+          <>
+            Showing {page.from}–{page.to} of {page.total} event{page.total === 1 ? "" : "s"}
+            {filtered ? " matching the filters" : ""}, newest first
+          </>
+        }
+        rows={page.events}
+        rowKey={(e) => e.seq}
+        empty={<EmptyState title={filtered ? "No events match these filters" : "No audit events yet"} />}
+        columns={[
+          { header: "#", kind: "number", cell: (e) => e.seq },
+          { header: "Time", kind: "date", cell: (e) => <DateTime value={e.at} /> },
+          { header: "Action", kind: "code", cell: (e) => e.action },
+          { header: "Outcome", cell: (e) => <span className={`badge ${OUTCOME_TONE[e.outcome]}`}>{e.outcome}</span> },
+          {
+            header: "Actor",
+            kind: "text",
+            cell: (e) => (
+              <>
+                {e.actorEmail ?? "—"}
+                {e.role ? <div className="meta">{e.role}</div> : null}
+              </>
+            ),
+          },
+          { header: "Target", kind: "code", cell: (e) => <AuditTarget type={e.targetType} id={e.targetId} /> },
+          { header: "IP", kind: "text", className: "mono", cell: (e) => e.ip ?? "—" },
+          { header: "Details", kind: "text", cell: (e) => describeDetails(e.details) },
+        ]}
+      />
+      {page.pages > 1 ? (
+        <Pagination label="Pages of audit events" page={page.page} pages={page.pages} from={page.from} to={page.to} total={page.total} noun="events" href={pageHref} summary={false} />
       ) : null}
     </>
   );
