@@ -5,8 +5,9 @@ import { getDb } from "@/lib/db";
 import { listApprovedForScheduling } from "@/lib/scheduling/list-approved";
 import { listGatewayTruststores } from "@/lib/gateway/list-truststore-versions";
 import { GatewayTruststores } from "./_components/gateway-truststores";
-import { isoDay } from "@/app/_data/certificate-status";
-import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { formatInZone } from "@/lib/scheduling";
+import { EmptyState, PageHeader } from "@/app/_components/ui";
+import { DataTable } from "@/app/_components/data-table";
 
 export const metadata: Metadata = { title: "Enablements" };
 
@@ -27,44 +28,36 @@ export default async function SupportPage() {
           </Link>
         </p>
       </PageHeader>
-      {approved.length === 0 ? (
-        <EmptyState title="No approved certificates waiting">
-          <p>Certificates appear here once reviewers have approved them.</p>
-        </EmptyState>
-      ) : (
-        <TableRegion label="Approved certificates">
-          <table>
-            <caption>{approved.length} approved certificate{approved.length === 1 ? "" : "s"}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Approved</th>
-                <th scope="col">Organisation</th>
-                <th scope="col">App and environment</th>
-                <th scope="col">Leaf subject</th>
-                <th scope="col">Expires</th>
-              </tr>
-            </thead>
-            <tbody>
-              {approved.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <DateTime value={s.decidedAt} />
-                  </td>
-                  <td>{s.organisationName}</td>
-                  <td>
-                    <Link href={`/apps/${s.appId}/environments/${encodeURIComponent(s.environmentKey)}`}>
-                      {s.appName} — {s.environmentLabel}
-                    </Link>{" "}
-                    {s.production && !/production/i.test(s.environmentLabel) ? <span className="tag">Production</span> : null}
-                  </td>
-                  <td className="mono">{s.leafSubject ?? "—"}</td>
-                  <td>{s.leafNotAfter ? isoDay(s.leafNotAfter) : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
-      )}
+      <DataTable
+        label="Approved certificates"
+        caption={`${approved.length} approved certificate${approved.length === 1 ? "" : "s"}`}
+        rows={approved}
+        rowKey={(s) => s.id}
+        empty={
+          <EmptyState title="No approved certificates waiting">
+            <p>Certificates appear here once reviewers have approved them.</p>
+          </EmptyState>
+        }
+        columns={[
+          {
+            header: "App and environment",
+            primary: true,
+            kind: "name",
+            cell: (s) => (
+              <>
+                <Link href={`/apps/${s.appId}/environments/${encodeURIComponent(s.environmentKey)}`}>
+                  {s.appName} — {s.environmentLabel}
+                </Link>{" "}
+                {s.production && !/production/i.test(s.environmentLabel) ? <span className="tag">Production</span> : null}
+              </>
+            ),
+          },
+          { header: "Approved", kind: "date", cell: (s) => (s.decidedAt ? <time dateTime={s.decidedAt.toISOString()}>{formatInZone(s.decidedAt, "UTC")}</time> : "—") },
+          { header: "Organisation", kind: "name", cell: (s) => s.organisationName },
+          { header: "Leaf subject", kind: "code", cell: (s) => s.leafSubject ?? "—" },
+          { header: "Expires", kind: "date", cell: (s) => (s.leafNotAfter ? <time dateTime={s.leafNotAfter.toISOString()}>{formatInZone(s.leafNotAfter, "UTC")}</time> : "—") },
+        ]}
+      />
       <GatewayTruststores truststores={truststores} />
     </>
   );

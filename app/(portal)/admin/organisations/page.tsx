@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { listOrganisations } from "@/lib/admin/lists";
-import { EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { EmptyState, PageHeader } from "@/app/_components/ui";
+import { DataTable } from "@/app/_components/data-table";
 
 export const metadata: Metadata = { title: "Organisations" };
 
@@ -12,38 +13,21 @@ export default async function OrganisationsPage() {
   return (
     <>
       <PageHeader title="Organisations" intro="Partner companies and the provider's own organisation, whose staff review and schedule." />
-      {organisations.length === 0 ? (
-        <EmptyState title="No organisations" />
-      ) : (
-        <TableRegion label="Organisations">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Company name on certificates</th>
-                <th scope="col">Organisation identifier</th>
-                <th scope="col">PSD2 roles</th>
-                <th scope="col">Members</th>
-                <th scope="col">Apps</th>
-              </tr>
-            </thead>
-            <tbody>
-              {organisations.map((o) => (
-                <tr key={o.id}>
-                  <td>{o.name}</td>
-                  <td>{o.kind === "provider" ? "Provider" : "Partner"}</td>
-                  <td>{o.companyName}</td>
-                  <td className="mono">{o.organizationIdentifier ?? "—"}</td>
-                  <td>{o.psd2Roles.length > 0 ? o.psd2Roles.join(", ") : "—"}</td>
-                  <td>{o.members}</td>
-                  <td>{o.apps}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
-      )}
+      <DataTable
+        label="Organisations"
+        rows={organisations}
+        rowKey={(o) => o.id}
+        empty={<EmptyState title="No organisations" />}
+        columns={[
+          { header: "Name", primary: true, kind: "name", cell: (o) => o.name },
+          { header: "Kind", cell: (o) => (o.kind === "provider" ? "Provider" : "Partner") },
+          { header: "Company name on certificates", kind: "name", cell: (o) => o.companyName },
+          { header: "Organisation identifier", kind: "code", cell: (o) => o.organizationIdentifier ?? "—" },
+          { header: "PSD2 roles", cell: (o) => (o.psd2Roles.length > 0 ? o.psd2Roles.join(", ") : "—") },
+          { header: "Members", kind: "number", cell: (o) => o.members },
+          { header: "Apps", kind: "number", cell: (o) => o.apps },
+        ]}
+      />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { getConfig } from "@/lib/config";
 import { requireRole } from "@/lib/auth/session";
 import { listOutboxEmails } from "@/lib/notifications";
 import { Badge, DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { Facts } from "@/app/_components/data-table";
 import styles from "./outbox.module.css";
 
 export const metadata: Metadata = { title: "E-mail outbox" };
@@ -31,44 +32,37 @@ export default async function OutboxPage() {
           {emails.map((m) => (
             <li key={m.id} className="card">
               <h2>{m.subject}</h2>
-              <dl className="facts">
-                <dt>To</dt>
-                <dd>{m.to}</dd>
-                <dt>Queued</dt>
-                <dd>
-                  <DateTime value={m.createdAt} />
-                </dd>
-                <dt>Sent</dt>
-                <dd>
-                  {m.sentAt ? (
-                    <DateTime value={m.sentAt} />
-                  ) : m.failedAt ? (
-                    <Badge tone="danger">failed</Badge>
-                  ) : local ? (
-                    "kept in the outbox (local mode)"
-                  ) : m.attempts > 0 ? (
-                    <Badge tone="warning">retrying</Badge>
-                  ) : (
-                    "pending"
-                  )}
-                </dd>
-                {/* Issue 14: delivery failures (SES) are shown to admins with the provider's message. */}
-                {m.lastError ? (
-                  <>
-                    <dt>Delivery</dt>
-                    <dd>
-                      {m.attempts} {m.attempts === 1 ? "attempt" : "attempts"}; last error: {m.lastError}
-                      {m.failedAt ? <> — gave up <DateTime value={m.failedAt} /></> : m.nextAttemptAt ? <> — next attempt <DateTime value={m.nextAttemptAt} /></> : null}
-                    </dd>
-                  </>
-                ) : null}
-                {m.attachments?.length ? (
-                  <>
-                    <dt>Attachments</dt>
-                    <dd>{m.attachments.map((a) => a.filename).join(", ")}</dd>
-                  </>
-                ) : null}
-              </dl>
+              <Facts
+                items={[
+                  { term: "To", value: m.to },
+                  { term: "Queued", value: <DateTime value={m.createdAt} /> },
+                  {
+                    term: "Sent",
+                    value: m.sentAt ? (
+                      <DateTime value={m.sentAt} />
+                    ) : m.failedAt ? (
+                      <Badge tone="danger">failed</Badge>
+                    ) : local ? (
+                      "kept in the outbox (local mode)"
+                    ) : m.attempts > 0 ? (
+                      <Badge tone="warning">retrying</Badge>
+                    ) : (
+                      "pending"
+                    ),
+                  },
+                  // Issue 14: delivery failures (SES) are shown to admins with the provider's message.
+                  m.lastError && {
+                    term: "Delivery",
+                    value: (
+                      <>
+                        {m.attempts} {m.attempts === 1 ? "attempt" : "attempts"}; last error: {m.lastError}
+                        {m.failedAt ? <> — gave up <DateTime value={m.failedAt} /></> : m.nextAttemptAt ? <> — next attempt <DateTime value={m.nextAttemptAt} /></> : null}
+                      </>
+                    ),
+                  },
+                  m.attachments?.length ? { term: "Attachments", value: m.attachments.map((a) => a.filename).join(", ") } : null,
+                ]}
+              />
               <pre className={styles.body}>{m.text}</pre>
               {m.html ? (
                 <details>

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { listProgramVersions } from "@/lib/admin/lists";
-import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { DataTable } from "@/app/_components/data-table";
 
 export const metadata: Metadata = { title: "Programs" };
 
@@ -15,42 +16,29 @@ export default async function ProgramsPage() {
   return (
     <>
       <PageHeader title="Programs" intro="The rule sets partners' certificates are checked against. Each version is kept; submissions record the version they were checked under." />
-      {programs.length === 0 ? (
-        <EmptyState title="No programs" />
-      ) : (
-        <TableRegion label="Programs">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Program</th>
-                <th scope="col">Version</th>
-                <th scope="col">Environments</th>
-                <th scope="col">Description</th>
-                <th scope="col">Stored</th>
-              </tr>
-            </thead>
-            <tbody>
-              {programs.map((p) => {
-                const def = p.definition as Definition;
-                return (
-                  <tr key={`${p.id}@${p.version}`}>
-                    <td>
-                      <Link href={`/admin/programs/${encodeURIComponent(p.id)}?version=${p.version}`}>{p.name}</Link>
-                      <div className="meta mono">{p.id}</div>
-                    </td>
-                    <td>{p.version}</td>
-                    <td>{(def.environments ?? []).map((e) => e.label).join(", ") || "—"}</td>
-                    <td>{def.description ?? "—"}</td>
-                    <td>
-                      <DateTime value={p.createdAt} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableRegion>
-      )}
+      <DataTable
+        label="Programs"
+        rows={programs}
+        rowKey={(p) => `${p.id}@${p.version}`}
+        empty={<EmptyState title="No programs" />}
+        columns={[
+          {
+            header: "Program",
+            primary: true,
+            kind: "name",
+            cell: (p) => (
+              <>
+                <Link href={`/admin/programs/${encodeURIComponent(p.id)}?version=${p.version}`}>{p.name}</Link>
+                <div className="meta mono">{p.id}</div>
+              </>
+            ),
+          },
+          { header: "Version", kind: "number", cell: (p) => p.version },
+          { header: "Environments", cell: (p) => ((p.definition as Definition).environments ?? []).map((e) => e.label).join(", ") || "—" },
+          { header: "Description", cell: (p) => (p.definition as Definition).description ?? "—" },
+          { header: "Stored", kind: "date", cell: (p) => <DateTime value={p.createdAt} /> },
+        ]}
+      />
     </>
   );
 }

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { listUsers } from "@/lib/admin/lists";
-import { DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { DateTime, EmptyState, PageHeader } from "@/app/_components/ui";
+import { DataTable } from "@/app/_components/data-table";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -12,50 +13,34 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" intro="Everyone who can sign in, with their roles in each organisation." />
-      {users.length === 0 ? (
-        <EmptyState title="No users" />
-      ) : (
-        <TableRegion label="Users">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Signs in with</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.name}</td>
-                  <td>{u.email}</td>
-                  <td>
-                    {u.memberships.length === 0 ? (
-                      "—"
-                    ) : (
-                      <ul className="plain-list">
-                        {u.memberships.map((m) => (
-                          <li key={`${m.organisationName}-${m.role}`}>
-                            {m.role} at {m.organisationName}
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                  <td>{u.signIn}</td>
-                  <td>
-                    <DateTime value={u.lastSignInAt} />
-                  </td>
-                  <td>{u.disabled ? "Disabled" : "Active"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
-      )}
+      <DataTable
+        label="Users"
+        rows={users}
+        rowKey={(u) => u.id}
+        empty={<EmptyState title="No users" />}
+        columns={[
+          { header: "Name", primary: true, kind: "name", cell: (u) => u.name },
+          { header: "E-mail", kind: "text", cell: (u) => u.email },
+          {
+            header: "Roles",
+            cell: (u) =>
+              u.memberships.length === 0 ? (
+                "—"
+              ) : (
+                <ul className="plain-list">
+                  {u.memberships.map((m) => (
+                    <li key={`${m.organisationName}-${m.role}`}>
+                      {m.role} at {m.organisationName}
+                    </li>
+                  ))}
+                </ul>
+              ),
+          },
+          { header: "Signs in with", cell: (u) => u.signIn },
+          { header: "Last sign-in", kind: "date", cell: (u) => <DateTime value={u.lastSignInAt} /> },
+          { header: "State", cell: (u) => (u.disabled ? "Disabled" : "Active") },
+        ]}
+      />
     </>
   );
 }

@@ -5,7 +5,8 @@ import { requireUser } from "@/lib/auth/session";
 import { isAppError } from "@/lib/auth/app-error";
 import { loadCertificatePage } from "@/lib/expiry/pages";
 import type { CertificateRecord } from "@/lib/expiry/records";
-import { Breadcrumbs, DateTime, PageHeader, TableRegion } from "@/app/_components/ui";
+import { Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
+import { DataTable, Facts } from "@/app/_components/data-table";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { environmentChildCrumbs } from "@/lib/navigation/crumbs";
 
@@ -72,52 +73,48 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
       </section>
       <section className="card" aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
-        <dl className="facts">
-          <dt>Subject</dt>
-          <dd>{c.subject}</dd>
-          <dt>Issuer</dt>
-          <dd>{c.issuer}</dd>
-          <dt>Serial number</dt>
-          <dd>
-            <code>{c.serialNumber}</code>
-          </dd>
-          <dt>SHA-256 fingerprint (certificate)</dt>
-          <dd>
-            <code>{c.fingerprintSha256}</code>
-          </dd>
-          <dt>SHA-256 fingerprint (public key)</dt>
-          <dd>
-            <code>{c.spkiSha256}</code>
-          </dd>
-          <dt>Validity</dt>
-          <dd>
-            <DateTime value={c.notBefore} /> to <DateTime value={c.notAfter} /> ({validityDays} days)
-          </dd>
-          <dt>Days left</dt>
-          <dd>{c.expiry.daysLeft}</dd>
-          <dt>Status</dt>
-          <dd>
-            {c.status}
-            {c.activatedAt ? (
-              <>
-                , active since <DateTime value={c.activatedAt} />
-              </>
-            ) : null}
-            {c.retiresAt ? (
-              <>
-                , retires <DateTime value={c.retiresAt} />
-              </>
-            ) : null}
-          </dd>
-          <dt>Submission</dt>
-          <dd>
-            <Link href={`${envPath(c)}/submissions/${c.submissionId}`}>The submission it came from</Link>
-          </dd>
-          <dt>Predecessor</dt>
-          <dd>{page.predecessor ? <CertificateLink c={page.predecessor} /> : "none"}</dd>
-          <dt>Successor</dt>
-          <dd>{page.successors[0] ? <CertificateLink c={page.successors[0]} /> : c.successor ? `a submission ${c.successor.status.replace("_", " ")}` : "none"}</dd>
-        </dl>
+        <Facts
+          items={[
+            { term: "Subject", value: c.subject },
+            { term: "Issuer", value: c.issuer },
+            { term: "Serial number", value: <code>{c.serialNumber}</code> },
+            { term: "SHA-256 fingerprint (certificate)", value: <code>{c.fingerprintSha256}</code> },
+            { term: "SHA-256 fingerprint (public key)", value: <code>{c.spkiSha256}</code> },
+            {
+              term: "Validity",
+              value: (
+                <>
+                  <DateTime value={c.notBefore} /> to <DateTime value={c.notAfter} /> ({validityDays} days)
+                </>
+              ),
+            },
+            { term: "Days left", value: c.expiry.daysLeft },
+            {
+              term: "Status",
+              value: (
+                <>
+                  {c.status}
+                  {c.activatedAt ? (
+                    <>
+                      , active since <DateTime value={c.activatedAt} />
+                    </>
+                  ) : null}
+                  {c.retiresAt ? (
+                    <>
+                      , retires <DateTime value={c.retiresAt} />
+                    </>
+                  ) : null}
+                </>
+              ),
+            },
+            { term: "Submission", value: <Link href={`${envPath(c)}/submissions/${c.submissionId}`}>The submission it came from</Link> },
+            { term: "Predecessor", value: page.predecessor ? <CertificateLink c={page.predecessor} /> : "none" },
+            {
+              term: "Successor",
+              value: page.successors[0] ? <CertificateLink c={page.successors[0]} /> : c.successor ? `a submission ${c.successor.status.replace("_", " ")}` : "none",
+            },
+          ]}
+        />
       </section>
       {page.successors.length > 1 ? (
         <section className="card" aria-labelledby="chain-heading">
@@ -134,32 +131,17 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
       {/* The table region inside carries the name: one landmark per name (axe landmark-unique, issue 16). */}
       <section className="card">
         <h2 id="reminders-heading">Reminders sent</h2>
-        {page.reminders.length === 0 ? (
-          <p>None yet.</p>
-        ) : (
-          <TableRegion label="Reminders sent">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Reminder</th>
-                  <th scope="col">Sent</th>
-                  <th scope="col">Recipients</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.reminders.map((r) => (
-                  <tr key={r.days}>
-                    <td>{r.days === 0 ? "expired: calls with it now fail" : `${r.days} days before expiry`}</td>
-                    <td>
-                      <DateTime value={r.sentAt} />
-                    </td>
-                    <td>{r.recipients}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
-        )}
+        <DataTable
+          label="Reminders sent"
+          rows={page.reminders}
+          rowKey={(r) => r.days}
+          empty={<p>None yet.</p>}
+          columns={[
+            { header: "Reminder", primary: true, cell: (r) => (r.days === 0 ? "expired: calls with it now fail" : `${r.days} days before expiry`) },
+            { header: "Sent", kind: "date", cell: (r) => <DateTime value={r.sentAt} /> },
+            { header: "Recipients", kind: "text", cell: (r) => r.recipients },
+          ]}
+        />
       </section>
     </>
   );

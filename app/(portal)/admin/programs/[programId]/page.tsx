@@ -6,7 +6,8 @@ import { requireRole } from "@/lib/auth/session";
 import { pageSegments } from "@/lib/http/route-params";
 import { getDb } from "@/lib/db";
 import { listProgramVersions } from "@/lib/admin/lists";
-import { Breadcrumbs, PageHeader, TableRegion } from "@/app/_components/ui";
+import { Breadcrumbs, PageHeader } from "@/app/_components/ui";
+import { DataTable, Facts } from "@/app/_components/data-table";
 
 export const metadata: Metadata = { title: "Program" };
 
@@ -52,88 +53,50 @@ export default async function ProgramPage({
 
       <section className="card" aria-labelledby="about">
         <h2 id="about">About</h2>
-        <dl className="facts">
-          <dt>Id</dt>
-          <dd className="mono">{program.id}</dd>
-          <dt>Version</dt>
-          <dd>
-            {program.version}
-            {versions.length > 1 ? ` (versions stored: ${versions.map((v) => v.version).join(", ")})` : null}
-          </dd>
-          {def.source ? (
-            <>
-              <dt>Source</dt>
-              <dd>
-                {def.source.provider} — {def.source.document}
-              </dd>
-            </>
-          ) : null}
-          {def.trustAnchors ? (
-            <>
-              <dt>Trust anchors</dt>
-              <dd>
-                {def.trustAnchors.mode === "public" ? "Public roots shipped with Node" : `${def.trustAnchors.mode}: ${def.trustAnchors.pems.length} PEM(s)`}
-              </dd>
-            </>
-          ) : null}
-          {def.review ? (
-            <>
-              <dt>Review target</dt>
-              <dd>{def.review.targetBusinessDays} business days</dd>
-            </>
-          ) : null}
-        </dl>
+        <Facts
+          items={[
+            { term: "Id", value: program.id, mono: true },
+            {
+              term: "Version",
+              value: `${program.version}${versions.length > 1 ? ` (versions stored: ${versions.map((v) => v.version).join(", ")})` : ""}`,
+            },
+            def.source && { term: "Source", value: `${def.source.provider} — ${def.source.document}` },
+            def.trustAnchors && {
+              term: "Trust anchors",
+              value: def.trustAnchors.mode === "public" ? "Public roots shipped with Node" : `${def.trustAnchors.mode}: ${def.trustAnchors.pems.length} PEM(s)`,
+            },
+            def.review && { term: "Review target", value: `${def.review.targetBusinessDays} business days` },
+          ]}
+        />
       </section>
 
       {/* No accessible name on the section: the table region carries it (axe landmark-unique, issue 16). */}
       <section>
         <h2 id="environments">Environments</h2>
-        <TableRegion label="Environments">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Label</th>
-                <th scope="col">Production</th>
-                <th scope="col">Approvals</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(def.environments ?? []).map((e) => (
-                <tr key={e.id}>
-                  <td className="mono">{e.id}</td>
-                  <td>{e.label}</td>
-                  <td>{e.production ? "Yes" : "No"}</td>
-                  <td>{e.approvals ?? (e.production ? 2 : 1)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
+        <DataTable
+          label="Environments"
+          rows={def.environments ?? []}
+          rowKey={(e) => e.id}
+          columns={[
+            { header: "Key", primary: true, kind: "code", cell: (e) => e.id },
+            { header: "Label", cell: (e) => e.label },
+            { header: "Production", cell: (e) => (e.production ? "Yes" : "No") },
+            { header: "Approvals", kind: "number", cell: (e) => e.approvals ?? (e.production ? 2 : 1) },
+          ]}
+        />
       </section>
 
       <section>
         <h2 id="rules">Rules</h2>
-        <TableRegion label="Rules">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Setting</th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(def.rules ?? {}).map(([name, value]) => (
-                <tr key={name}>
-                  <th scope="row" className="mono">
-                    {name}
-                  </th>
-                  <td className="mono">{ruleValue(value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
+        <DataTable
+          label="Rules"
+          rows={Object.entries(def.rules ?? {})}
+          rowKey={([name]) => name}
+          columns={[
+            { header: "Rule", primary: true, kind: "code", cell: ([name]) => name },
+            { header: "Setting", kind: "code", cell: ([, value]) => ruleValue(value) },
+          ]}
+        />
       </section>
 
       {def.notes && def.notes.length > 0 ? (
