@@ -99,15 +99,18 @@ function Blocks({ blocks, naming, shift }: { blocks: Block[]; naming: Naming; sh
         return (
           <TableRegion key={i} label={tableName(naming)}>
             <table>
-              <thead>
-                <tr>
-                  {b.head.map((cell, c) => (
-                    <th key={c} scope="col" style={b.align[c] ? { textAlign: b.align[c]! } : undefined}>
-                      <InlineNodes nodes={cell} />
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              {/* A table written with an empty header row (`| | |`) gets none: empty <th>s name nothing (axe empty-table-header). */}
+              {b.head.some((cell) => cell.length > 0) ? (
+                <thead>
+                  <tr>
+                    {b.head.map((cell, c) => (
+                      <th key={c} scope="col" style={b.align[c] ? { textAlign: b.align[c]! } : undefined}>
+                        <InlineNodes nodes={cell} />
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+              ) : null}
               <tbody>
                 {b.rows.map((row, r) => (
                   <tr key={r}>
