@@ -10,6 +10,7 @@ import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certifi
 import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { environmentCrumbs } from "@/lib/navigation/crumbs";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
+import { tableClassName } from "@/app/_components/data-table";
 import { SuccessNotice } from "@/app/_components/danger-confirm";
 import { ScheduleSummary } from "./schedule/_components/schedule-summary";
 import { TestYourCertificate } from "./_components/test-your-certificate";
@@ -111,7 +112,7 @@ export default async function EnvironmentPage({ params, searchParams }: { params
           <EmptyState title="No certificate registered for this environment" />
         ) : (
           <TableRegion label="Client certificates">
-            <table>
+            <table className={tableClassName("cards")}>
               <thead>
                 <tr>
                   <th scope="col">Subject</th>
@@ -127,12 +128,12 @@ export default async function EnvironmentPage({ params, searchParams }: { params
                     <td className="mono">
                       <Link href={`/certificates/${c.id}`}>{c.subject}</Link>
                     </td>
-                    <td>{c.status}</td>
-                    <td>
+                    <td data-label="Status">{c.status}</td>
+                    <td data-label="Valid">
                       {isoDay(c.notBefore)} → {isoDay(c.notAfter)}
                     </td>
-                    <td>{c.status === "pending" ? "—" : <ExpiryBadge expiry={c.expiry} />}</td>
-                    <td className="mono">{c.fingerprintSha256}</td>
+                    <td data-label="Expiry">{c.status === "pending" ? "—" : <ExpiryBadge expiry={c.expiry} />}</td>
+                    <td className="mono" data-label="SHA-256 fingerprint">{c.fingerprintSha256}</td>
                   </tr>
                 ))}
               </tbody>
