@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db";
 import { loadAppGrid } from "@/lib/submissions/app-grid";
 import { Badge, EmptyState, PageHeader } from "@/app/_components/ui";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
+import styles from "./apps.module.css";
 
 export const metadata: Metadata = { title: "Developer apps" };
 
@@ -26,13 +27,15 @@ export default async function AppsPage() {
         <ul className="app-grid" aria-label="Developer apps">
           {rows.map((app) => (
             <li key={app.id} className="card">
-              <h2 id={`app-${app.id}`}>{app.name}</h2>
+              <h2 id={`app-${app.id}`} className={styles.name}>
+                {app.name}
+              </h2>
               <p className="meta">Program: {app.programName}</p>
               <ul className="env-cells" aria-labelledby={`app-${app.id}`}>
                 {app.cells.map((cell) => (
                   <li key={cell.environmentKey}>
                     <Link className="env-cell" href={`/apps/${app.id}/environments/${encodeURIComponent(cell.environmentKey)}`}>
-                      <span className="env-cell__name">
+                      <span className={`env-cell__name ${styles.name}`}>
                         {cell.label}
                         <span className="visually-hidden"> environment of {app.name}</span>
                       </span>
