@@ -14,6 +14,7 @@ import { AcknowledgeForm, DecisionForm } from "../_components/decision-forms";
 import { Subject } from "../_components/subject";
 import { ageLabel, DECISION_LABELS, statusLabel } from "../_components/labels";
 import styles from "../reviews.module.css";
+import { findingHelpHref } from "@/lib/help/links";
 
 export const metadata: Metadata = { title: "Review submission" };
 
@@ -133,7 +134,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ submiss
                     <td>
                       <Badge tone={SEVERITY_TONE[f.severity]}>{f.severity}</Badge>
                     </td>
-                    <td className="mono">{f.code}</td>
+                    <td className="mono">
+                      <Link href={findingHelpHref(f.code)}>{f.code}</Link>
+                    </td>
                     <td>
                       <Subject dn={f.subject} />
                     </td>
