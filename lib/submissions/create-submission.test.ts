@@ -151,7 +151,9 @@ describe("createSubmission: upload → verdict → encrypted files + rows in one
     const newView = await getSubmission({ db }, { actor: asUser(users.acme), submissionId: second.submission.id });
     expect(newView.supersedes).toEqual([first.submission.id]);
     // A superseded draft cannot be sent for review any more, and withdrawing it is refused too.
-    expect((await appError(submitForReview(deps, { actor: asUser(users.acme), submissionId: first.submission.id, acknowledgedFindingIds: [] }))).code).toBe("CONFLICT");
+    const sendSuperseded = await appError(submitForReview(deps, { actor: asUser(users.acme), submissionId: first.submission.id, acknowledgedFindingIds: [] }));
+    expect(sendSuperseded.code).toBe("CONFLICT");
+    expect(sendSuperseded.message).toContain("A newer upload superseded this draft");
     expect((await appError(withdrawSubmission(deps, { actor: asUser(users.acme), submissionId: first.submission.id }))).code).toBe("CONFLICT");
     // Its files can still be downloaded.
     const file = (await db.select({ id: submissionFiles.id }).from(submissionFiles).where(eq(submissionFiles.submissionId, first.submission.id)))[0]!;
@@ -197,7 +199,9 @@ describe("createSubmission: upload → verdict → encrypted files + rows in one
     expect(view.path.next).toContain("upload a corrected chain");
     expect(view.stages.every((s) => s.state === "upcoming")).toBe(true);
     // It cannot be sent, nor withdrawn: it is final.
-    expect((await appError(submitForReview(deps, { actor: asUser(users.acme), submissionId: rejected.submission.id, acknowledgedFindingIds: [] }))).code).toBe("CONFLICT");
+    const sendRejected = await appError(submitForReview(deps, { actor: asUser(users.acme), submissionId: rejected.submission.id, acknowledgedFindingIds: [] }));
+    expect(sendRejected.code).toBe("CONFLICT");
+    expect(sendRejected.message).toContain("upload a corrected chain");
     expect((await appError(withdrawSubmission(deps, { actor: asUser(users.acme), submissionId: rejected.submission.id }))).code).toBe("CONFLICT");
 
     // A corrected upload supersedes the draft; both earlier attempts are still there.

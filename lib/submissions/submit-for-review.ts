@@ -40,6 +40,9 @@ async function submit(deps: Pick<SubmissionDeps, "db" | "now">, input: SubmitFor
   const loaded = await loadSubmissionForActor(db, input.actor, input.submissionId);
   const s = loaded.submission;
   if (!actsFor(input.actor, s.organisationId)) throw new AppError("FORBIDDEN", "Only the partner organisation's members can send its submissions for review.");
+  // Issue 16: a rejected upload and a superseded draft are kept as records; say what to do instead.
+  if (s.status === "rejected" && s.submittedAt === null) throw new AppError("CONFLICT", "This upload was rejected by the checks (its verdict has errors), so it cannot be sent for review. Fix the errors and upload a corrected chain as a new submission.");
+  if (s.status === "superseded") throw new AppError("CONFLICT", "A newer upload superseded this draft, so it cannot be sent for review. Send the newer upload instead.");
   if (s.status !== "draft") throw new AppError("CONFLICT", `This submission is ${s.status.replace("_", " ")}, not a draft; only a draft can be sent for review.`);
 
   const rows = await db.select({ id: findings.id, code: findings.code, severity: findings.severity }).from(findings).where(eq(findings.submissionId, s.id));
