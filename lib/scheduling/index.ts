@@ -4,7 +4,9 @@ export { rescheduleEnablement } from "./reschedule-enablement";
 export { cancelEnablement } from "./cancel-enablement";
 export { revokeCertificate, REVOCATION_REASONS, type RevocationReason, type RevokeResult } from "./revoke-certificate";
 export { listReadyToSchedule, type ReadyItem } from "./ready-to-schedule";
-export { listScheduledEnablements, listProgramEnvironments, type ScheduledEnablement, type ProgramEnvironments } from "./list-enablements";
+export { listScheduledEnablements, listProgramEnvironments, listSchedulingApps, type ScheduledEnablement, type ProgramEnvironments, type SchedulingApp } from "./list-enablements";
+export { checkEligibility, type Eligibility, type EligibilityFacts, type EligibilityWindow } from "./eligibility";
+export { listWindowBookings, windowChoices, type WindowBooking, type WindowChoice, type WindowChoices } from "./window-choices";
 export { getEnvironmentSchedule, environmentCalendar, type EnvironmentSchedule, type EnvironmentScheduleItem } from "./environment-schedule";
 export {
   addBlackoutDate,
@@ -25,5 +27,5 @@ export {
 } from "./windows";
 export { computeTruststore, publishTruststore, readPublishedTruststore, truststorePrefix, type ClientsJson, type PublishResult } from "./publish-truststore";
 export { buildIcs, parseIcs, type IcsEvent } from "./ics";
-export { formatInZone, isValidTimeZone, localDate, zonedToUtc } from "./time";
+export { formatDay, formatInZone, formatInZones, isValidTimeZone, localDate, zonedToUtc } from "./time";
 export { loadSchedulingSettings, schedulingSettingsFrom, DEFAULT_SCHEDULING_SETTINGS, type SchedulingSettings } from "./settings";

@@ -80,3 +80,16 @@ export async function listProgramEnvironments(db: Database): Promise<ProgramEnvi
   }
   return out;
 }
+
+export type SchedulingApp = { appId: string; appName: string; organisationName: string; programId: string };
+
+/** Every developer app with its organisation and program, for picking a calendar by app then environment. */
+export async function listSchedulingApps(db: Database, input: { actor: Actor; now: Date }): Promise<SchedulingApp[]> {
+  await requireScheduler(db, input.actor, "enablement.list", input.now);
+  return db
+    .select({ appId: developerApps.id, appName: developerApps.name, organisationName: organisations.name, programId: developerApps.programId })
+    .from(developerApps)
+    .innerJoin(organisations, eq(organisations.id, developerApps.organisationId))
+    .orderBy(asc(organisations.name), asc(developerApps.name))
+    .limit(1000);
+}

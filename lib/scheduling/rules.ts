@@ -8,7 +8,7 @@ import type { Database } from "@/lib/db";
 import { certificates, developerApps, enablements, enablementWindows, environments, organisations, submissions } from "@/lib/db";
 import type { SchedulingSettings } from "./settings";
 import { loadBlackoutDates } from "./windows";
-import { addBusinessDays, formatInZone, localDate, MS } from "./time";
+import { checkEligibility, type EligibilityCertificate } from "./eligibility";
 
 /** An expected refusal raised inside a transaction; audited by the caller after the rollback. */
 export class Refusal extends Error {
@@ -106,6 +106,19 @@ export async function findReplacedCertificate(db: Database, s: Pick<Schedulable,
   return row ?? null;
 }
 
+/** The certificate already booked (scheduled) for the same app environment, if any: one booking at a time. */
+export async function findPendingBooking(db: Database, s: Pick<Schedulable, "appId" | "environmentId">): Promise<{ submissionId: string; subject: string; startsAt: Date | null } | null> {
+  const [pending] = await db
+    .select({ submissionId: submissions.id, subject: certificates.subject, startsAt: enablementWindows.startsAt })
+    .from(enablements)
+    .innerJoin(submissions, eq(submissions.id, enablements.submissionId))
+    .innerJoin(certificates, and(eq(certificates.submissionId, submissions.id), eq(certificates.role, "leaf")))
+    .leftJoin(enablementWindows, eq(enablementWindows.id, enablements.windowId))
+    .where(and(eq(submissions.appId, s.appId), eq(submissions.environmentId, s.environmentId), eq(enablements.status, "scheduled")))
+    .limit(1);
+  return pending ?? null;
+}
+
 export type LockedWindow = typeof enablementWindows.$inferSelect;
 
 /**
@@ -119,7 +132,33 @@ export async function lockWindow(tx: Database, windowId: string): Promise<Locked
   return w;
 }
 
-/** Every rule for putting `s` into window `w`; throws a {@link Refusal} naming the first one broken. */
+/** The facts {@link checkEligibility} reads about a loaded submission. */
+export function eligibilityCertificate(s: Schedulable): EligibilityCertificate {
+  return {
+    appName: s.appName,
+    programId: s.programId,
+    environmentKey: s.environmentKey,
+    environmentLabel: s.environmentLabel,
+    production: s.production,
+    approvedAt: s.approvedAt,
+    leafNotAfter: s.leaf?.notAfter ?? null,
+  };
+}
+
+/** Counts the window's seats taken (scheduled or active), leaving out the enablement being moved. */
+export async function countBooked(tx: Database, windowId: string, excludeEnablementId?: string): Promise<number> {
+  const [{ booked } = { booked: 0 }] = await tx
+    .select({ booked: sql<number>`count(*)::int` })
+    .from(enablements)
+    .where(and(eq(enablements.windowId, windowId), inArray(enablements.status, ["scheduled", "active"]), excludeEnablementId ? ne(enablements.id, excludeEnablementId) : undefined));
+  return booked;
+}
+
+/**
+ * Every rule for putting `s` into window `w` ({@link checkEligibility}, the same function the
+ * support page greys windows out with); throws a {@link Refusal} naming the first one broken.
+ * Called with the window row locked, so the seat count cannot be raced.
+ */
 export async function checkWindowRules(
   tx: Database,
   input: {
@@ -133,55 +172,13 @@ export async function checkWindowRules(
     excludeEnablementId?: string;
   },
 ): Promise<void> {
-  const { s, window: w, replaced, settings, now } = input;
-  const when = `the window of ${formatInZone(w.startsAt, input.viewerTimeZone, { year: false })}`;
-  if (w.programId !== s.programId || w.environmentKey !== s.environmentKey) {
-    throw new Refusal("INVALID_INPUT", `${when} is for ${w.programId} ${w.environmentKey}, not for ${s.appName}'s ${s.environmentLabel}.`);
-  }
-  if (w.status !== "planned") throw new Refusal("CONFLICT", `${capitalise(when)} is ${w.status}; choose a planned window.`);
-  if (w.startsAt <= now) throw new Refusal("CONFLICT", `${capitalise(when)} has already opened; choose a later window.`);
-
+  const { s, window: w } = input;
   const blackouts = await loadBlackoutDates(tx, s);
-  const day = localDate(w.startsAt, settings.timeZone);
-  if (blackouts.has(day)) throw new Refusal("CONFLICT", `${capitalise(when)} falls on a blackout date (${day}: ${blackouts.get(day)}).`);
-
-  if (s.production) {
-    if (!s.approvedAt) throw new Refusal("CONFLICT", `${s.appName}'s certificate has no approval date; it cannot be scheduled for production.`);
-    const earliest = addBusinessDays(localDate(s.approvedAt, settings.timeZone), settings.productionLeadBusinessDays, new Set(blackouts.keys()));
-    if (day < earliest) {
-      throw new Refusal(
-        "CONFLICT",
-        `${capitalise(when)} is too soon: production enablement needs ${settings.productionLeadBusinessDays} business day${settings.productionLeadBusinessDays === 1 ? "" : "s"} after approval (approved ${localDate(s.approvedAt, settings.timeZone)}); the earliest date is ${earliest}.`,
-      );
-    }
-  }
-
-  if (replaced) {
-    const latest = new Date(replaced.notAfter.getTime() - settings.expiryMarginDays * MS.DAY);
-    if (w.startsAt > latest) {
-      throw new Refusal(
-        "CONFLICT",
-        `${capitalise(when)} is too late: the certificate it replaces (${replaced.subject}) expires ${formatInZone(replaced.notAfter, input.viewerTimeZone)}, and the replacement must be live ${settings.expiryMarginDays} days before, by ${formatInZone(latest, input.viewerTimeZone)}.`,
-      );
-    }
-  }
-  if (s.leaf && s.leaf.notAfter <= w.endsAt) {
-    throw new Refusal("CONFLICT", `${capitalise(when)} is too late: the new certificate itself expires ${formatInZone(s.leaf.notAfter, input.viewerTimeZone)}.`);
-  }
-
-  const [{ booked } = { booked: 0 }] = await tx
-    .select({ booked: sql<number>`count(*)::int` })
-    .from(enablements)
-    .where(
-      and(
-        eq(enablements.windowId, w.id),
-        inArray(enablements.status, ["scheduled", "active"]),
-        input.excludeEnablementId ? ne(enablements.id, input.excludeEnablementId) : undefined,
-      ),
-    );
-  if (booked >= w.capacity) throw new Refusal("CONFLICT", `${capitalise(when)} is full (${booked} of ${w.capacity}).`);
+  const booked = await countBooked(tx, w.id, input.excludeEnablementId);
+  const verdict = checkEligibility(
+    { certificate: eligibilityCertificate(s), replaced: input.replaced, settings: input.settings, blackouts, now: input.now, viewerTimeZone: input.viewerTimeZone },
+    { programId: w.programId, environmentKey: w.environmentKey, status: w.status, startsAt: w.startsAt, endsAt: w.endsAt, capacity: w.capacity, booked },
+  );
+  if (!verdict.eligible) throw new Refusal(verdict.code, verdict.message);
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}

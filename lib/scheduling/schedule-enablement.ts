@@ -7,10 +7,11 @@ import { and, eq } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/auth/app-error";
 import type { Database } from "@/lib/db";
-import { certificates, enablements, enablementWindows, environments, submissions } from "@/lib/db";
+import { certificates, enablements, environments, submissions } from "@/lib/db";
 import { notify } from "@/lib/notifications/notify";
 import { refuse, requireScheduler, who, type Actor } from "./access";
-import { checkWindowRules, findReplacedCertificate, loadSchedulable, lockWindow, Refusal, type Schedulable } from "./rules";
+import { checkWindowRules, eligibilityCertificate, findPendingBooking, findReplacedCertificate, loadSchedulable, lockWindow, Refusal, type Schedulable } from "./rules";
+import { checkEligibility } from "./eligibility";
 import { loadSchedulingSettings } from "./settings";
 import { formatInZone } from "./time";
 import { buildIcs } from "./ics";
@@ -47,8 +48,11 @@ export async function scheduleEnablement(db: Database, input: ScheduleInput): Pr
   if (!s.leaf) return refusal("CONFLICT", "This submission has no certificate yet (a CSR awaiting issuance); it can be scheduled once the certificate is issued.");
   if (input.immediate && input.windowId) return refusal("INVALID_INPUT", "Choose a window or immediate enablement, not both.");
   if (!input.immediate && !input.windowId) return refusal("INVALID_INPUT", "Choose a window.");
-  if (input.immediate && s.production) return refusal("CONFLICT", `${s.environmentLabel} is a production environment: it is enabled only in a window.`);
-  if (input.immediate && !settings.sandboxImmediate) return refusal("CONFLICT", `The ${s.programId} program enables ${s.environmentLabel} only in windows.`);
+  if (input.immediate) {
+    // The same rule the support page greys "Immediately" out with.
+    const verdict = checkEligibility({ certificate: eligibilityCertificate(s), replaced: null, settings, blackouts: new Map(), now: input.now, viewerTimeZone: zone }, "immediate");
+    if (!verdict.eligible) return refusal(verdict.code, verdict.message);
+  }
   if (s.leaf.notAfter <= input.now) return refusal("CONFLICT", `The certificate expired ${formatInZone(s.leaf.notAfter, zone)}; it cannot be enabled.`);
 
   const replaced = await findReplacedCertificate(db, s);
@@ -58,14 +62,7 @@ export async function scheduleEnablement(db: Database, input: ScheduleInput): Pr
       // One booking per app environment at a time: two rotations racing each other would leave
       // the gateway trusting whichever window came last. The environment row serialises bookers.
       await tx.select({ id: environments.id }).from(environments).where(eq(environments.id, s.environmentId)).for("update");
-      const [pending] = await tx
-        .select({ subject: certificates.subject, startsAt: enablementWindows.startsAt })
-        .from(enablements)
-        .innerJoin(submissions, eq(submissions.id, enablements.submissionId))
-        .innerJoin(certificates, and(eq(certificates.submissionId, submissions.id), eq(certificates.role, "leaf")))
-        .leftJoin(enablementWindows, eq(enablementWindows.id, enablements.windowId))
-        .where(and(eq(submissions.appId, s.appId), eq(submissions.environmentId, s.environmentId), eq(enablements.status, "scheduled")))
-        .limit(1);
+      const pending = await findPendingBooking(tx, s);
       if (pending) {
         throw new Refusal(
           "CONFLICT",

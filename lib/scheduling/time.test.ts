@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildIcs, escapeIcsText, foldIcsLine, parseIcs, unescapeIcsText } from "./ics";
 import { schedulingSettingsFrom, DEFAULT_SCHEDULING_SETTINGS } from "./settings";
-import { addBusinessDays, formatInZone, localDate, zonedToUtc } from "./time";
+import { addBusinessDays, formatDay, formatInZone, formatInZones, localDate, zonedToUtc } from "./time";
 import { expandRecurrence } from "./windows";
 
 describe("wall-clock time in IANA zones", () => {
@@ -100,5 +100,21 @@ describe(".ics (RFC 5545)", () => {
     expect(folded.split("\r\n ").join("")).toBe(line);
     expect(folded.split("\r\n").slice(1).every((l) => l.startsWith(" "))).toBe(true);
     expect(escapeIcsText("a,b;c\\d\ne")).toBe("a\\,b\\;c\\\\d\\ne");
+  });
+});
+
+describe("a booking's date in the viewer's zone and UTC (issue 16)", () => {
+  it("names both zones, repeats the UTC date only when it differs, and shows UTC once", () => {
+    expect(formatInZones(new Date("2026-12-15T07:00:00Z"), "Europe/Paris")).toBe("Tue 15 Dec 2026 08:00 Europe/Paris (07:00 UTC)");
+    expect(formatInZones(new Date("2026-12-15T02:00:00Z"), "America/New_York")).toBe("Mon 14 Dec 2026 21:00 America/New_York (Tue 15 Dec 2026 02:00 UTC)");
+    expect(formatInZones(new Date("2026-12-15T08:00:00Z"), "UTC")).toBe("Tue 15 Dec 2026 08:00 UTC");
+    expect(formatInZones(new Date("2026-12-15T08:00:00Z"), "Etc/UTC")).toBe("Tue 15 Dec 2026 08:00 UTC");
+    // London in winter reads like UTC but is another zone: both are named.
+    expect(formatInZones(new Date("2026-12-15T08:00:00Z"), "Europe/London")).toBe("Tue 15 Dec 2026 08:00 Europe/London (08:00 UTC)");
+  });
+
+  it("writes civil dates the way instants are written, without the time", () => {
+    expect(formatDay("2026-12-01")).toBe("Tue 1 Dec 2026");
+    expect(formatDay("2027-01-03")).toBe("Sun 3 Jan 2027");
   });
 });

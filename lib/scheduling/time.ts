@@ -151,6 +151,33 @@ export function formatInZone(at: Date, timeZone: string, options: { year?: boole
   return `${p.weekday} ${p.day} ${p.month}${year} ${p.hour}:${p.minute} ${timeZone}`;
 }
 
+/** True for the names of UTC itself ("UTC", "Etc/UTC", "GMT", …): no second zone to show. */
+export function isUtcZone(timeZone: string): boolean {
+  return /^(Etc\/)?(UTC|UCT|Zulu|Universal|GMT|GMT[+-]0|Greenwich)$/.test(timeZone);
+}
+
+/**
+ * An instant in the viewer's zone and in UTC, the way bookings are confirmed (issue 16):
+ * "Tue 15 Dec 2026 08:00 Europe/Paris (07:00 UTC)" — the UTC date repeated only when it
+ * differs — and once when the viewer's zone is UTC: never "08:00 UTC (08:00 UTC)".
+ */
+export function formatInZones(at: Date, timeZone: string): string {
+  if (isUtcZone(timeZone)) return formatInZone(at, "UTC");
+  const local = formatInZone(at, timeZone);
+  const utc = formatInZone(at, "UTC");
+  const sameDay = localDate(at, timeZone) === localDate(at, "UTC");
+  return `${local} (${sameDay ? utc.split(" ").slice(4).join(" ") : utc})`;
+}
+
+const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
+/** A civil date ("2026-12-01") the way instants are shown, without the time: "Tue 1 Dec 2026". */
+export function formatDay(date: string): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return `${DAY_NAMES[civilWeekday(date) - 1]} ${d} ${MONTH_NAMES[m - 1]} ${y}`;
+}
+
 /** Whole days from `from` to `to` (negative when `to` is earlier), rounded down. */
 export function daysBetween(from: Date, to: Date): number {
   return Math.floor((to.getTime() - from.getTime()) / DAY);
