@@ -92,6 +92,7 @@ describe("policy tree: policy mappings (§6.1.4 a, b)", () => {
   it("refuses a mapping to or from anyPolicy", () => {
     const r = processPolicies([ca({ policies: [P1], mappings: [{ issuer: ANY_POLICY, subject: P1 }] }), ee({ policies: [P1] })]);
     expect(r.failures).toEqual([{ kind: "mapping-any-policy", at: 1 }]);
+    expect(processPolicies([ca({ policies: [P1] }), ee({ policies: [P1], mappings: [{ issuer: P1, subject: ANY_POLICY }] })]).failures).toEqual([{ kind: "mapping-any-policy", at: 2 }]);
   });
 });
 

@@ -162,12 +162,12 @@ export function processPolicies(certs: readonly PolicyCertificate[], inputs: Pol
       explicitFailed = true;
       failures.push({ kind: "explicit-policy", at: i, requiredBy: requiredBy ?? { by: "initial" }, emptied: emptied ?? { at: i, why: "no-policies" } });
     }
+    // §6.1.4 (a): anyPolicy is never mapped (§4.2.1.5 MUST NOT; checked in the leaf too, as OpenSSL does).
+    if (cert.mappings?.some((m) => m.issuer === ANY_POLICY || m.subject === ANY_POLICY)) failures.push({ kind: "mapping-any-policy", at: i });
     if (i === n) break;
 
     // §6.1.4 preparation for certificate i+1.
     if (cert.mappings) {
-      // (a): anyPolicy is never mapped.
-      if (cert.mappings.some((m) => m.issuer === ANY_POLICY || m.subject === ANY_POLICY)) failures.push({ kind: "mapping-any-policy", at: i });
       // (b): issuerDomainPolicy → the set of its subjectDomainPolicy values.
       const mapped = new Map<string, string[]>();
       for (const m of cert.mappings) {
