@@ -7,6 +7,7 @@ import Link from "next/link";
 import { Fragment } from "react";
 import { Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
 import { environmentChildCrumbs } from "@/lib/navigation/crumbs";
+import { programHelpHref } from "@/lib/help/links";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { findRenewable } from "@/lib/expiry/pages";
 import { MAX_FILES, MAX_UPLOAD_BYTES, PURPOSES } from "@/lib/submissions/limits";
@@ -64,6 +65,9 @@ export default async function NewSubmissionPage({ params, searchParams }: { para
               </Fragment>
             ))}
           </dl>
+          <p>
+            <Link href={programHelpHref(program.id)}>The {program.name} program in the help</Link> — every rule and how Certdesk reads the provider&apos;s text.
+          </p>
           <details>
             <summary>How to make {summary.commands.length > 1 ? "them" : "it"} with openssl</summary>
             <ul className="plain-list">
