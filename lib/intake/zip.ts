@@ -104,12 +104,19 @@ function decodeName(bytes: Uint8Array, utf8Flag: boolean): string {
 
 class Damaged extends Error {}
 
-function findEndRecord(b: Uint8Array): number {
+/** Offset of the end-of-central-directory record, or -1. */
+function endRecordAt(b: Uint8Array): number {
   const min = Math.max(0, b.length - 22 - 0xffff);
   for (let p = b.length - 22; p >= min; p--) {
     if (u32(b, p) === SIG_EOCD) return p;
   }
-  throw new Damaged("it has no end-of-central-directory record (the file is cut short or not a zip)");
+  return -1;
+}
+
+function findEndRecord(b: Uint8Array): number {
+  const p = endRecordAt(b);
+  if (p < 0) throw new Damaged("it has no end-of-central-directory record (the file is cut short or not a zip)");
+  return p;
 }
 
 /**
@@ -118,8 +125,10 @@ function findEndRecord(b: Uint8Array): number {
  * Such files go through the archive reader, which refuses the prefix.
  */
 export function hasZipEndRecord(b: Uint8Array): boolean {
+  // Every upload that is not a zip asks this: answer without building an Error (and its stack).
+  const eocd = endRecordAt(b);
+  if (eocd < 0) return false;
   try {
-    const eocd = findEndRecord(b);
     const cdStart = eocd - u32(b, eocd + 12);
     return u16(b, eocd + 10) > 0 && cdStart >= 0 && u32(b, cdStart) === SIG_CENTRAL;
   } catch {

@@ -2,7 +2,7 @@
  * Inspection: certificates and CSRs → plain, JSON-serialisable facts for the portal, the
  * CLI and program rules. Inspection never judges; validation and policy do.
  */
-import { constants, createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
+import { createHash } from "node:crypto";
 import {
   CertificateParseError,
   type GeneralName,
@@ -18,7 +18,7 @@ import {
   pemToDer,
 } from "./certificate";
 import { DerError, children, content, decodeOid, decodeString, expectTag, readTlv, toHex, whole } from "./der";
-import { SIGNATURE_ALGORITHMS, curveOf, signatureScheme, verifySignature } from "./signature";
+import { SIGNATURE_ALGORITHMS, curveOf, selfSignatureAsGiven, verifySignature } from "./signature";
 
 export type SubjectAttributes = {
   CN?: string;
@@ -249,28 +249,6 @@ export function decodeQcStatements(value: Uint8Array): QcStatementsInfo {
   return info;
 }
 
-/** Sync self-signature check for inspection (the validator uses the injected WebCrypto instead). */
-function verifiesWithOwnKey(cert: ParsedCertificate): boolean {
-  const scheme = signatureScheme(cert.sigAlgOid, cert.sigAlgParams);
-  try {
-    const key = createPublicKey({ key: Buffer.from(cert.spki), format: "der", type: "spki" });
-    switch (scheme.kind) {
-      case "Ed25519":
-      case "Ed448":
-        return nodeVerify(null, cert.tbs, key, cert.signature);
-      case "RSA":
-      case "ECDSA":
-        return nodeVerify(scheme.hash.replace("-", "").toLowerCase(), cert.tbs, key, cert.signature);
-      case "RSA-PSS":
-        return nodeVerify(scheme.hash.replace("-", "").toLowerCase(), cert.tbs, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, cert.signature);
-      case "unsupported":
-        return false;
-    }
-  } catch {
-    return false;
-  }
-}
-
 const selfSignedCache = new WeakMap<ParsedCertificate, boolean>();
 
 /**
@@ -281,6 +259,26 @@ const selfSignedCache = new WeakMap<ParsedCertificate, boolean>();
  * `known.selfSigned` lets a caller that already verified the self-signature (with WebCrypto) skip the sync check.
  */
 export function describeCertificate(cert: ParsedCertificate, known: { selfSigned?: boolean } = {}): CertificateInfo {
+  const selfIssued = isSelfIssued(cert);
+  let selfSigned = known.selfSigned ?? selfSignedCache.get(cert);
+  if (selfSigned === undefined) {
+    selfSigned = selfIssued && selfSignatureAsGiven(cert);
+    selfSignedCache.set(cert, selfSigned);
+  }
+  // A parsed certificate is immutable, so its description is too: a CA certificate is described
+  // once per process, not once per upload (policy, path building and anchors each ask). Callers
+  // get their own top-level object.
+  let base = described.get(cert);
+  if (!base) {
+    base = describe(cert, selfIssued, selfSigned);
+    described.set(cert, base);
+  }
+  return base.selfSigned === selfSigned ? { ...base } : { ...base, selfSigned };
+}
+
+const described = new WeakMap<ParsedCertificate, CertificateInfo>();
+
+function describe(cert: ParsedCertificate, selfIssued: boolean, selfSigned: boolean): CertificateInfo {
   const m = cert.extensionMap;
   const safe = <T>(oid: string, fn: (v: Uint8Array) => T): T | undefined => {
     const e = m.get(oid);
@@ -293,12 +291,6 @@ export function describeCertificate(cert: ParsedCertificate, known: { selfSigned
   };
   const aia = safe(OID.authorityInfoAccess, accessUrls) ?? { ocsp: [], caIssuers: [] };
   const qc = safe(OID.qcStatements, decodeQcStatements);
-  const selfIssued = isSelfIssued(cert);
-  let selfSigned = known.selfSigned ?? selfSignedCache.get(cert);
-  if (selfSigned === undefined) {
-    selfSigned = selfIssued && verifiesWithOwnKey(cert);
-    selfSignedCache.set(cert, selfSigned);
-  }
   const bc = cert.basicConstraints;
   return {
     version: cert.version,

@@ -1,14 +1,26 @@
 /**
- * Signature verification over raw WebCrypto, signature only — never names or dates. (Node's
- * `X509Certificate.verify(publicKey)` also checks only the signature; we do not use it because
- * it needs a KeyObject per call, gives no reason when it fails, and does not let the caller
- * inject the crypto provider or decide which algorithms and parameters are acceptable.)
+ * Signature verification, signature only — never names or dates.
  *
- * Imported keys are cached per issuer certificate and algorithm, so a CA that signs many
- * certificates in one call (or a trust anchor across calls) is imported once.
+ * Two engines, one behaviour. With Node's own WebCrypto (the default provider) a check runs
+ * synchronously through `node:crypto`'s one-shot `verify()` over a cached `KeyObject`: the same
+ * OpenSSL sign job `crypto.subtle.verify` runs, without the thread-pool round trip and the async
+ * `importKey` (which also re-validates an EC point with a scalar multiplication per key). The key
+ * checks WebCrypto's `importKey("spki")` makes are repeated here (see {@link nodeKey}). Any other
+ * injected provider goes through its `crypto.subtle` as before.
+ *
+ * Why not an X509Certificate's own `verify()`: Node's `X509Certificate.verify(publicKey)` checks
+ * only the signature, but it needs a KeyObject per call, gives no reason when it fails and lets
+ * the caller decide neither the provider nor which algorithms and parameters are acceptable.
+ * @peculiar/x509's `X509Certificate.verify()` (2.2.0) does mix in dates: unless called with
+ * `signatureOnly: true` it also requires notBefore < date < notAfter (strictly, with `new Date()`
+ * as the default date), which is not RFC 5280's inclusive validity period.
+ *
+ * Keys are cached by SPKI bytes (and, for WebCrypto, algorithm), so a CA that signs many
+ * certificates in one call (or a trust anchor across calls) is decoded once.
  */
+import { type KeyObject, constants, createPublicKey, verify as nodeVerify, webcrypto as nodeWebcrypto } from "node:crypto";
 import { type ParsedCertificate } from "./certificate";
-import { DerError, children, concat, content, decodeOid, encodeOid, encodeSequence, encodeTlv, expectTag, readTlv } from "./der";
+import { DerError, bytesEqual, children, concat, content, decodeOid, encodeOid, encodeSequence, encodeTlv, expectTag, readTlv } from "./der";
 
 type Hash = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
 
@@ -219,6 +231,113 @@ function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
   }
 }
 
+// ---- node:crypto engine (the default provider) ----
+
+type NodeKey = { key: KeyObject; type: string | undefined; infinity: boolean } | undefined;
+const nodeKeys = new Map<string, NodeKey>();
+
+/**
+ * `createPublicKey` over SPKI DER, cached by its bytes; undefined when OpenSSL cannot decode it.
+ * `infinity`: an EC key whose point is the point at infinity (the one-byte encoding 00), which
+ * OpenSSL decodes but WebCrypto's import refuses (and which must never reach a P1363 verify:
+ * Node aborts on it).
+ */
+export function nodeKey(spki: Uint8Array): NodeKey {
+  const id = latin1Of(spki);
+  if (nodeKeys.has(id)) return nodeKeys.get(id);
+  let entry: NodeKey;
+  try {
+    const key = canonicalEcKey(spki) ?? createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: "der", type: "spki" });
+    const type = key.asymmetricKeyType;
+    entry = { key, type, infinity: type === "ec" && spkiPointIsInfinity(spki) };
+  } catch {
+    entry = undefined;
+  }
+  if (nodeKeys.size >= KEY_CACHE_LIMIT) nodeKeys.delete(nodeKeys.keys().next().value!);
+  nodeKeys.set(id, entry);
+  return entry;
+}
+
+// The exact DER of a named-curve EC SPKI up to the point (SEQUENCE, ecPublicKey + curve OID, BIT
+// STRING with no unused bits), then 04 || X || Y. OpenSSL 3's SPKI decoder takes ~2× as long as
+// building the same key from its coordinates, and the two accept the same keys (a point on the
+// curve with coordinates below p; the JWK path also multiplies by the order, which a prime-order
+// curve's points pass). Anything else (compressed points, other encodings) goes through the decoder.
+const EC_SPKI_PREFIXES = [
+  { crv: "P-256", size: 32, prefix: Buffer.from("3059301306072a8648ce3d020106082a8648ce3d030107034200", "hex") },
+  { crv: "P-384", size: 48, prefix: Buffer.from("3076301006072a8648ce3d020106052b81040022036200", "hex") },
+  { crv: "P-521", size: 66, prefix: Buffer.from("30819b301006072a8648ce3d020106052b8104002303818600", "hex") },
+];
+
+function canonicalEcKey(spki: Uint8Array): KeyObject | undefined {
+  for (const { crv, size, prefix } of EC_SPKI_PREFIXES) {
+    if (spki.length !== prefix.length + 1 + 2 * size || spki[prefix.length] !== 0x04) continue;
+    const b = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
+    if (!b.subarray(0, prefix.length).equals(prefix)) continue;
+    const x = b.subarray(prefix.length + 1, prefix.length + 1 + size).toString("base64url");
+    const y = b.subarray(prefix.length + 1 + size).toString("base64url");
+    try {
+      return createPublicKey({ key: { kty: "EC", crv, x, y }, format: "jwk" });
+    } catch {
+      return undefined; // the DER decoder has the last word
+    }
+  }
+  return undefined;
+}
+
+function spkiPointIsInfinity(spki: Uint8Array): boolean {
+  try {
+    const [, bits] = children(spki, readTlv(spki, 0));
+    const point = content(spki, bits!).subarray(1);
+    return point.length === 1 && point[0] === 0;
+  } catch {
+    return false;
+  }
+}
+
+const NODE_KEY_TYPE: Record<Exclude<SignatureScheme["kind"], "unsupported">, string> = { RSA: "rsa", "RSA-PSS": "rsa", ECDSA: "ec", Ed25519: "ed25519", Ed448: "ed448" };
+const nodeHash = (h: Hash) => h.replace("-", "").toLowerCase();
+const IMPORT_FAILED = "issuer public key cannot be imported (malformed or unsupported)";
+
+/**
+ * The node:crypto twin of the WebCrypto path below: same acceptance of keys (importKey("spki")
+ * checks: decodable, the key type the algorithm needs, a named curve matching the SPKI, a valid
+ * EC point), same signature conversion, same OpenSSL verification, same reasons.
+ */
+function verifyWithNode(opts: { signed: Uint8Array; signature: Uint8Array; issuer: ParsedCertificate }, scheme: SignatureScheme): SignatureCheck {
+  const params = importParams(opts.issuer, scheme);
+  if (typeof params === "string") return { ok: false, reason: params };
+  if (scheme.kind === "unsupported") return { ok: false, reason: `unsupported signature algorithm ${scheme.name}` };
+  const k = nodeKey(importableSpki(opts.issuer));
+  // WebCrypto checks the key type after decoding and refuses an EC point it cannot validate. The
+  // named curve always matches: importParams took it from the same SPKI parameters OpenSSL decodes.
+  if (!k || k.type !== NODE_KEY_TYPE[scheme.kind] || k.infinity) return { ok: false, reason: IMPORT_FAILED };
+  let ok: boolean;
+  try {
+    switch (scheme.kind) {
+      case "RSA":
+        ok = nodeVerify(nodeHash(scheme.hash), opts.signed, { key: k.key, padding: constants.RSA_PKCS1_PADDING }, opts.signature);
+        break;
+      case "RSA-PSS":
+        ok = nodeVerify(nodeHash(scheme.hash), opts.signed, { key: k.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, opts.signature);
+        break;
+      case "ECDSA": {
+        const raw = ecdsaDerToRaw(opts.signature, curveOf(opts.issuer.spkiAlgParams)!.size);
+        if (!raw) return { ok: false, reason: "signature value is not a valid ECDSA signature encoding" };
+        ok = nodeVerify(nodeHash(scheme.hash), opts.signed, { key: k.key, dsaEncoding: "ieee-p1363" }, raw);
+        break;
+      }
+      case "Ed25519":
+      case "Ed448":
+        ok = nodeVerify(null, opts.signed, k.key, opts.signature);
+        break;
+    }
+  } catch {
+    return { ok: false, reason: "signature could not be checked (malformed signature or key)" };
+  }
+  return ok ? { ok: true } : { ok: false, reason: "signature does not verify with the issuer's public key" };
+}
+
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
 
 /**
@@ -234,6 +353,7 @@ export async function verifySignature(opts: {
   crypto: Crypto;
 }): Promise<SignatureCheck> {
   const scheme = signatureScheme(opts.sigAlgOid, opts.sigAlgParams);
+  if (opts.crypto === nodeWebcrypto) return verifyWithNode(opts, scheme);
   const key = await importKey(opts.issuer, scheme, opts.crypto);
   if (typeof key === "string") return { ok: false, reason: key };
   let sig: Uint8Array | undefined = opts.signature;
@@ -277,8 +397,78 @@ function latin1Of(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 }
 
+
+/**
+ * Inspection's self-signature check (CertificateInfo.selfSigned): OpenSSL over the SPKI and the
+ * signature exactly as given (an ECDSA signature in its DER form), without the validator's
+ * algorithm policy. Where the two provably agree — a supported scheme, a key the validator
+ * accepts for it, the SPKI as given, and an ECDSA signature in canonical DER — the answer is the
+ * validator's own check, remembered for CA certificates, so a root's self-signature is verified
+ * once for inspection and path validation together.
+ */
+export function selfSignatureAsGiven(cert: ParsedCertificate): boolean {
+  const scheme = signatureScheme(cert.sigAlgOid, cert.sigAlgParams);
+  if (scheme.kind === "unsupported") return false;
+  if (sameAsValidator(cert, scheme)) return nodeCertificateCheck(cert, cert).ok;
+  try {
+    const key = nodeKey(cert.spki)?.key;
+    if (!key) return false;
+    switch (scheme.kind) {
+      case "Ed25519":
+      case "Ed448":
+        return nodeVerify(null, cert.tbs, key, cert.signature);
+      case "RSA":
+      case "ECDSA":
+        return nodeVerify(nodeHash(scheme.hash), cert.tbs, key, cert.signature);
+      case "RSA-PSS":
+        return nodeVerify(nodeHash(scheme.hash), cert.tbs, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, cert.signature);
+    }
+  } catch {
+    return false;
+  }
+}
+
+function sameAsValidator(cert: ParsedCertificate, scheme: Exclude<SignatureScheme, { kind: "unsupported" }>): boolean {
+  if (cert.spkiAlgOid === "1.2.840.113549.1.1.10" || typeof importParams(cert, scheme) === "string") return false;
+  const k = nodeKey(cert.spki);
+  if (!k || k.infinity || k.type !== NODE_KEY_TYPE[scheme.kind]) return false;
+  if (scheme.kind !== "ECDSA") return true;
+  // OpenSSL reads a DER ECDSA-Sig-Value strictly (and compares its re-encoding); ecdsaDerToRaw is
+  // lenient about leading zeros and signs. Only a canonical encoding means the same (r, s) to both.
+  const raw = ecdsaDerToRaw(cert.signature, curveOf(cert.spkiAlgParams)!.size);
+  return raw !== undefined && bytesEqual(ecdsaRawToDer(raw), cert.signature);
+}
+
+function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
+  const half = raw.length / 2;
+  const int = (v: Uint8Array) => {
+    let i = 0;
+    while (i < v.length - 1 && v[i] === 0) i++;
+    const body = v.subarray(i);
+    return encodeTlv(0x02, body[0]! & 0x80 ? concat([Uint8Array.of(0), body]) : body);
+  };
+  return encodeSequence([int(raw.subarray(0, half)), int(raw.subarray(half))]);
+}
+
+const nodeCaResults = new Map<string, SignatureCheck>();
+
+/** {@link verifyCertificateSignature} on the node:crypto engine, synchronously; CA results remembered as there. */
+function nodeCertificateCheck(child: ParsedCertificate, issuer: ParsedCertificate): SignatureCheck {
+  const run = () => verifyWithNode({ signed: child.tbs, signature: child.signature, issuer }, signatureScheme(child.sigAlgOid, child.sigAlgParams));
+  if (!child.basicConstraints?.ca) return run();
+  const key = `${latin1Of(issuer.spki)}|${latin1Of(child.der)}`;
+  let r = nodeCaResults.get(key);
+  if (!r) {
+    r = run();
+    if (nodeCaResults.size >= CA_RESULT_LIMIT) nodeCaResults.delete(nodeCaResults.keys().next().value!);
+    nodeCaResults.set(key, r);
+  }
+  return r;
+}
+
 /** Verifies `child`'s signature with `issuer`'s key (signature only; no names or dates). */
 export function verifyCertificateSignature(child: ParsedCertificate, issuer: ParsedCertificate, crypto: Crypto): Promise<SignatureCheck> {
+  if (crypto === nodeWebcrypto) return Promise.resolve(nodeCertificateCheck(child, issuer));
   const run = () => verifySignature({ signed: child.tbs, signature: child.signature, sigAlgOid: child.sigAlgOid, sigAlgParams: child.sigAlgParams, issuer, crypto });
   if (!child.basicConstraints?.ca) return run();
   const key = `${providerId(crypto)}|${latin1Of(issuer.spki)}|${latin1Of(child.der)}`;

@@ -97,10 +97,26 @@ function toDer(input: string | Uint8Array): Uint8Array | undefined {
   }
 }
 
-/** Indexes a list of anchors once per list (the public store is one frozen array). */
+// Injected anchors (trustAnchors option: the CLI, tests, benches) arrive as a fresh array per call:
+// short lists are also looked up by content, so the same root is not re-indexed on every upload.
+const anchorsByContent = new Map<string, AnchorIndex>();
+const CONTENT_KEYED_MAX_ANCHORS = 16;
+
+function contentKey(anchors: readonly (string | Uint8Array)[]): string | undefined {
+  if (anchors.length > CONTENT_KEYED_MAX_ANCHORS) return undefined;
+  return anchors.map((a) => (typeof a === "string" ? `s${a}` : `b${Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("latin1")}`)).join("\u0000");
+}
+
+/** Indexes a list of anchors once per list (the public store is one frozen array) or, for short lists, once per content. */
 export async function anchorIndex(anchors: readonly (string | Uint8Array)[]): Promise<AnchorIndex> {
   const cached = anchorCache.get(anchors);
   if (cached) return cached;
+  const key = contentKey(anchors);
+  const byContent = key === undefined ? undefined : anchorsByContent.get(key);
+  if (byContent) {
+    anchorCache.set(anchors, byContent);
+    return byContent;
+  }
   const byFp = new Map<string, Uint8Array>();
   const bySubjectKey = new Set<string>();
   for (const a of anchors) {
@@ -120,6 +136,10 @@ export async function anchorIndex(anchors: readonly (string | Uint8Array)[]): Pr
     der: (fp) => byFp.get(fp),
   };
   anchorCache.set(anchors, index);
+  if (key !== undefined) {
+    if (anchorsByContent.size >= CANONICAL_LIMIT) anchorsByContent.delete(anchorsByContent.keys().next().value!);
+    anchorsByContent.set(key, index);
+  }
   return index;
 }
 
