@@ -25,13 +25,19 @@ describe("audit search", () => {
 
       const viewer = f.users.admin;
       const search = async (params: Record<string, string>) => (await searchAuditEvents(db, { viewer, filters: parseAuditFilters(params).filters })).events;
-      expect((await search({ organisation: f.orgs.acme })).map((e) => [e.action, e.targetId])).toEqual([["submission.approve", acme.id]]);
-      expect((await search({ app: f.apps.globexPayouts })).map((e) => e.outcome)).toEqual(["refused", "success"]);
-      expect((await search({ actor: "REVIEWER2" })).map((e) => e.targetId)).toEqual([globex.id]);
+      // A completing approval is the reviewer's review.approve followed by submission.approve (issue 16 item 10).
+      expect((await search({ organisation: f.orgs.acme })).map((e) => [e.action, e.targetId])).toEqual([
+        ["submission.approve", acme.id],
+        ["review.approve", acme.id],
+      ]);
+      expect((await search({ app: f.apps.globexPayouts })).map((e) => e.outcome)).toEqual(["refused", "success", "success"]);
+      expect((await search({ actor: "REVIEWER2" })).map((e) => e.targetId)).toEqual([globex.id, globex.id]);
       // Wildcards in the search text are literal.
       expect(await search({ actor: "_%" })).toHaveLength(1);
-      expect(await search({ action: "submission" })).toHaveLength(3);
-      expect(await search({ action: "submission.approve", outcome: "refused" })).toHaveLength(1);
+      expect(await search({ action: "submission" })).toHaveLength(2);
+      expect(await search({ action: "review" })).toHaveLength(3);
+      expect(await search({ action: "review.approve", outcome: "refused" })).toHaveLength(1);
+      expect(await search({ action: "submission.approve", outcome: "refused" })).toHaveLength(0);
       expect(await search({ action: "submiss" })).toHaveLength(0);
       expect((await search({ from: "2026-01-05", to: "2026-01-05" })).map((e) => e.action)).toEqual(["auth.sign-in"]);
       expect(await search({ to: "2026-01-04" })).toHaveLength(0);
@@ -40,7 +46,7 @@ describe("audit search", () => {
       expect(first.events).toHaveLength(2);
       const rest = await searchAuditEvents(db, { viewer, filters: { before: first.nextBefore! }, limit: 100 });
       expect(rest.nextBefore).toBeNull();
-      expect([...first.events, ...rest.events].map((e) => e.seq)).toEqual([4, 3, 2, 1]);
+      expect([...first.events, ...rest.events].map((e) => e.seq)).toEqual([6, 5, 4, 3, 2, 1]);
     }));
 
   it("drops malformed filters and says which", () => {
