@@ -11,6 +11,7 @@ import { submissionStatusLabel } from "@/app/_data/certificate-status";
 import { Badge, Breadcrumbs, DateTime, PageHeader } from "@/app/_components/ui";
 import { environmentChildCrumbs } from "@/lib/navigation/crumbs";
 import { FindingsList } from "../_components/findings-list";
+import { lifetimeDays, ValidityBar } from "../_components/validity-bar";
 import { SubmitForReviewForm, WithdrawForm } from "../_components/submission-forms";
 import styles from "../_components/submissions.module.css";
 import { IssuedCertificates } from "./issued-certificates";
@@ -22,16 +23,12 @@ export const metadata: Metadata = { title: "Submission" };
 
 type Params = { appId: string; env: string; submissionId: string };
 
-const DAY_MS = 86_400_000;
-
 function ChainList({ view, now }: { view: SubmissionView; now: Date }) {
   if (view.certificates.length === 0) return <p>No certificate chain in this submission.</p>;
+  const longestDays = Math.max(...view.certificates.map(lifetimeDays));
   return (
     <ol className={styles.chain} aria-label="Certificate chain, leaf first">
       {view.certificates.map((c) => {
-        const total = Math.max(1, Math.round((c.notAfter.getTime() - c.notBefore.getTime()) / DAY_MS));
-        const left = Math.floor((c.notAfter.getTime() - now.getTime()) / DAY_MS);
-        const remaining = Math.min(total, Math.max(0, left));
         return (
           <li key={c.id} className={styles.chainItem} data-role={c.role}>
             <strong>{c.role === "leaf" ? "Leaf (client certificate)" : c.role === "intermediate" ? "Intermediate CA" : "Root CA"}</strong>
@@ -42,10 +39,7 @@ function ChainList({ view, now }: { view: SubmissionView; now: Date }) {
               <dd className="mono">{c.issuer}</dd>
               <dt>Validity</dt>
               <dd>
-                <meter className={styles.validity} min={0} max={total} low={Math.min(30, total)} high={Math.min(90, total)} optimum={total} value={remaining} aria-label={`Days remaining of ${total}`}>
-                  {remaining} of {total} days
-                </meter>
-                {left >= 0 ? `${left} days remaining` : `expired ${-left} days ago`} ({c.notBefore.toISOString().slice(0, 10)} → {c.notAfter.toISOString().slice(0, 10)})
+                <ValidityBar notBefore={c.notBefore} notAfter={c.notAfter} now={now} longestDays={longestDays} />
               </dd>
               <dt>Key</dt>
               <dd>
@@ -179,7 +173,7 @@ export default async function SubmissionPage({ params }: { params: Promise<Param
 
       <section aria-labelledby="findings">
         <h2 id="findings">Findings</h2>
-        <FindingsList findings={view.findings} />
+        <FindingsList findings={view.findings} acknowledge={mayAct && view.status === "draft" && errors.length === 0 && view.verdict === "accepted"} />
       </section>
 
       <section aria-labelledby="chain">

@@ -18,7 +18,7 @@ const GROUPS = [
   { severity: "info", title: "For the record", intro: "Nothing to do." },
 ] as const;
 
-/** Issue 16: "acknowledge" only where the partner can (a draft without errors, with the send-for-review form below). */
+/** Issue 16: "acknowledge" only where the partner can (a draft without errors, with the send-for-review form above the findings). */
 const ACKNOWLEDGE_INTRO = "Acknowledge each one in the form above before sending for review; the reviewers see them too.";
 
 /**
