@@ -103,7 +103,7 @@ test("Globex's partner uploads the two CSRs in sandbox and a reviewer approves: 
 
   const reviewer = await as(browser, "reviewer1@certdesk.test");
   await reviewer.goto(`/reviews/${state.submissionId}`);
-  await reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await reviewer.getByRole("form", { name: "Your decision" }).getByRole("button", { name: "Approve" }).click();
   await expect(reviewer.getByText("This submission is approved; there is nothing to decide.")).toBeVisible();
 });
 

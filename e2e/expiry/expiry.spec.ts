@@ -72,7 +72,7 @@ async function approve(browser: Browser, submissionId: string, acknowledge: stri
     await reviewer.getByRole("button", { name: `Acknowledge ${code}` }).click();
     await expect(reviewer.getByText("Stage only; the partner renews at once.", { exact: false })).toBeVisible();
   }
-  await reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await reviewer.getByRole("form", { name: "Your decision" }).getByRole("button", { name: "Approve" }).click();
   await expect(reviewer.getByText("This submission is approved; there is nothing to decide.")).toBeVisible();
 }
 

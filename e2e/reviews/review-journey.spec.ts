@@ -63,7 +63,10 @@ test("a reviewer requests changes; a comment is required", async ({ browser }) =
   const reviewer = await as(browser, "reviewer1@certdesk.test");
   await openReview(reviewer, state.first!);
   await expect(reviewer.getByText("0 of 2 (by different reviewers)")).toBeVisible();
-  const form = reviewer.getByRole("form", { name: "Request changes" });
+  // Issue 16: one decision form; the submit button follows the chosen outcome.
+  const form = reviewer.getByRole("form", { name: "Your decision" });
+  await expect(form.getByRole("button", { name: "Approve" })).toBeVisible();
+  await form.getByRole("radio", { name: "Request changes" }).check();
   // The comment is required: the browser keeps the form from going out without one.
   await form.getByRole("button", { name: "Request changes" }).click();
   await expect(form.getByRole("textbox")).toHaveJSProperty("validity.valueMissing", true);
@@ -77,7 +80,7 @@ test("a reviewer requests changes; a comment is required", async ({ browser }) =
 
 test("the partner is notified and resubmits", async ({ browser }) => {
   const partner = await as(browser, "partner@acme.test");
-  await expect(partner.getByRole("link", { name: /Notifications \(1 unread\)/ })).toBeVisible();
+  await expect(partner.getByRole("link", { name: /Notifications \(\s*1\s+unread\)/ })).toBeVisible();
   await partner.getByRole("link", { name: /Notifications/ }).click();
   await expect(partner.getByRole("heading", { name: /Changes requested: Acme Checkout — Production/ })).toBeVisible();
   await expect(partner.getByText("Please use the new issuing CA and send the full chain again.")).toBeVisible();
@@ -91,21 +94,27 @@ test("two different reviewers approve for production; the same reviewer's second
   await openReview(first, state.second!);
   // The resubmission links to the submission it answers, with what was asked.
   await expect(first.getByText(/This answers an earlier submission/)).toContainText("Please use the new issuing CA and send the full chain again.");
-  await first.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await first.getByRole("form", { name: "Your decision" }).getByRole("button", { name: "Approve" }).click();
   await expect(first.getByText("Your approval is recorded (1 of 2); a different reviewer must approve too.")).toBeVisible();
 
   await first.reload();
   await expect(first.getByText("1 of 2 (by different reviewers)")).toBeVisible();
   // Issue 16: Approve is disabled and says when; a forced second approval is still refused by the server.
-  const approveForm = first.getByRole("form", { name: "Approve" });
-  await expect(approveForm.getByRole("button", { name: "Approve" })).toBeDisabled();
+  const approveForm = first.getByRole("form", { name: "Your decision" });
+  await expect(approveForm.getByRole("radio", { name: "Approve" })).toBeDisabled();
   await expect(approveForm.getByTestId("approve-note")).toContainText("You approved at");
-  await approveForm.evaluate((f) => (f as HTMLFormElement).requestSubmit());
+  // Forced past the disabled choice, as a crafted request would be.
+  await approveForm.evaluate((f) => {
+    const radio = f.querySelector<HTMLInputElement>('input[name="outcome"][value="approve"]')!;
+    radio.disabled = false;
+    radio.checked = true;
+    (f as HTMLFormElement).requestSubmit();
+  });
   await expect(approveForm.getByRole("alert")).toContainText("You already approved this submission; the next approval must come from a different reviewer");
 
   const second = await as(browser, "reviewer2@certdesk.test");
   await openReview(second, state.second!);
-  await second.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await second.getByRole("form", { name: "Your decision" }).getByRole("button", { name: "Approve" }).click();
   await expect(second.getByRole("region", { name: "Decision" })).toContainText(/Approved by (Rita Reviewer and Ravi Reviewer|Ravi Reviewer and Rita Reviewer)/);
   await expect(second.getByText("2 of 2 (by different reviewers)")).toBeVisible();
 });
@@ -114,7 +123,7 @@ test("the partner sees the submission approved and the notification", async ({ b
   const partner = await as(browser, "partner@acme.test");
   await partner.goto(`/apps/${state.appId}/environments/production/submissions/${state.second}`);
   await expect(partner.getByTestId("submission-status")).toHaveText(/^Approved/);
-  await partner.getByRole("link", { name: /Notifications \(1 unread\)/ }).click();
+  await partner.getByRole("link", { name: /Notifications \(\s*1\s+unread\)/ }).click();
   await expect(partner.getByRole("heading", { name: /Approved: Acme Checkout — Production/ })).toBeVisible();
   await partner.getByRole("button", { name: "Mark all read" }).click();
   await expect(partner.getByRole("link", { name: "Notifications", exact: true })).toBeVisible();
@@ -137,20 +146,21 @@ test("a warning needs a reviewer's acknowledgement with a comment before approva
   await openReview(reviewer, id);
   await expect(reviewer.getByRole("list", { name: "Before you can approve" })).toContainText("Acknowledge warning KEY_SIZE_UNEXPECTED.");
   // The partner's own acknowledgement does not count: approving is refused until a reviewer acknowledges.
-  await reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
-  await expect(reviewer.getByRole("form", { name: "Approve" }).getByRole("alert")).toContainText(
+  await reviewer.getByRole("form", { name: "Your decision" }).getByRole("button", { name: "Approve" }).click();
+  await expect(reviewer.getByRole("form", { name: "Your decision" }).getByRole("alert")).toContainText(
     "Acknowledge each warning with a comment before approving: KEY_SIZE_UNEXPECTED.",
   );
   await reviewer.getByLabel("Why KEY_SIZE_UNEXPECTED is acceptable").fill("A 4096-bit key is stronger than the 2048 bits asked for.");
   await reviewer.getByRole("button", { name: "Acknowledge KEY_SIZE_UNEXPECTED" }).click();
   await expect(reviewer.getByText("Ravi Reviewer: “A 4096-bit key is stronger than the 2048 bits asked for.”")).toBeVisible();
-  await reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await reviewer.getByRole("form", { name: "Your decision" }).getByRole("button", { name: "Approve" }).click();
   await expect(reviewer.getByText("Your approval is recorded (1 of 2); a different reviewer must approve too.")).toBeVisible();
 
   // The second reviewer rejects instead; the comment is required.
   const other = await as(browser, "reviewer1@certdesk.test");
   await openReview(other, id);
-  const reject = other.getByRole("form", { name: "Reject" });
+  const reject = other.getByRole("form", { name: "Your decision" });
+  await reject.getByRole("radio", { name: "Reject" }).check();
   await reject.getByRole("button", { name: "Reject" }).click();
   await expect(reject.getByRole("textbox")).toHaveJSProperty("validity.valueMissing", true);
   await reject.getByRole("textbox").fill("The signature key must stay at 2048 bits for the HSM.");
@@ -158,7 +168,8 @@ test("a warning needs a reviewer's acknowledgement with a comment before approva
   await expect(other.getByRole("region", { name: "Decision" })).toContainText("Rejected by Rita Reviewer");
 
   // The first reviewer's page is now out of date; deciding on it is refused, saying what happened and by whom.
-  const stale = reviewer.getByRole("form", { name: "Request changes" });
+  const stale = reviewer.getByRole("form", { name: "Your decision" });
+  await stale.getByRole("radio", { name: "Request changes" }).check();
   await stale.getByRole("textbox").fill("Please also add the intermediate.");
   await stale.getByRole("button", { name: "Request changes" }).click();
   await expect(stale.getByRole("alert")).toContainText("This submission was already decided: now rejected by Rita Reviewer");

@@ -50,7 +50,7 @@ test("a partner's stage certificate is submitted and approved", async ({ browser
   const reviewer = await as(browser, "reviewer1@certdesk.test");
   await reviewer.goto("/reviews");
   await reviewer.locator(`a[href="/reviews/${state.submissionId}"]`).first().click();
-  await reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await reviewer.getByRole("form", { name: "Your decision" }).getByRole("button", { name: "Approve" }).click();
   await expect(reviewer.getByText("This submission is approved; there is nothing to decide.")).toBeVisible();
 });
 

@@ -113,7 +113,7 @@ test("enablement cancellation confirms and sends the certificate back to Ready t
 
   const reviewer = await as(browser, "reviewer1@certdesk.test");
   await reviewer.goto(`/reviews/${state.submissionId}`);
-  await reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
+  await reviewer.getByRole("form", { name: "Your decision" }).getByRole("button", { name: "Approve" }).click();
   await expect(reviewer.getByText("This submission is approved; there is nothing to decide.")).toBeVisible();
 
   const support = await as(browser, "support@certdesk.test");

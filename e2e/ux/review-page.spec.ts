@@ -1,7 +1,8 @@
 /**
  * Issue 16 item 6: the review page serves the reviewer — the evidence comes first and the
  * decision last, and once a reviewer has approved a production submission (two approvals
- * needed), their Approve button is disabled and says when they approved.
+ * needed), Approve is disabled in their decision form and says when they approved. The
+ * submission is withdrawn at the end, so the slot is free for the next journey.
  */
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -50,17 +51,24 @@ test("evidence first, decision last; after approving, Approve is disabled with t
   // A skip link leads straight to the decision for a reviewer who has read the evidence.
   await expect(reviewer.getByRole("link", { name: "Go to the decision" })).toHaveAttribute("href", "#decision");
 
-  const approve = reviewer.getByRole("form", { name: "Approve" });
-  await expect(approve.getByRole("button", { name: "Approve" })).toBeEnabled();
+  // Issue 16: one decision form; Approve is an outcome of it.
+  const approve = reviewer.getByRole("form", { name: "Your decision" });
+  await expect(approve.getByRole("radio", { name: "Approve" })).toBeEnabled();
+  await approve.getByRole("radio", { name: "Approve" }).check();
   await approve.getByRole("button", { name: "Approve" }).click();
   await expect(approve.getByRole("status")).toBeVisible();
   await reviewer.reload();
-  await expect(reviewer.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" })).toBeDisabled();
+  await expect(reviewer.getByRole("form", { name: "Your decision" }).getByRole("radio", { name: "Approve" })).toBeDisabled();
   await expect(reviewer.getByTestId("approve-note")).toHaveText(/^You approved at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\.$/);
 
   // The second reviewer can still approve.
   const second = await as(browser, "reviewer2@certdesk.test");
   await second.goto(`/reviews/${submissionId}`);
-  await expect(second.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" })).toBeEnabled();
+  await expect(second.getByRole("form", { name: "Your decision" }).getByRole("radio", { name: "Approve" })).toBeEnabled();
   await expect(second.getByTestId("approve-note")).toHaveCount(0);
+
+  // Leave the slot as it was (e2e/ux/reviewer.spec.ts uploads into it next): the partner withdraws.
+  await partner.reload();
+  await partner.getByRole("button", { name: "Withdraw submission" }).click();
+  await expect(partner.getByTestId("submission-status")).toHaveText(/Withdrawn/);
 });
