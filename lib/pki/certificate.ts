@@ -237,8 +237,13 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
   if (typeof input === "string") {
     const hit = byString.get(input);
     if (hit) return hit;
-    const parsed = parseDer(pemToDer(input, CERT_LABELS));
+    const der = pemToDer(input, CERT_LABELS);
+    // The same certificate may have arrived as DER bytes already (policy indexes anchors by DER,
+    // then hands pki the PEM): one parse, one object, so per-certificate caches hit too.
+    const derKey = der.length <= 16384 ? Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("latin1") : undefined;
+    const parsed = (derKey === undefined ? undefined : byString.get(derKey)) ?? parseDer(der);
     remember(input, parsed);
+    if (derKey !== undefined && !byString.has(derKey)) remember(derKey, parsed);
     return parsed;
   }
   // Bytes are looked up by content, never by object identity: a caller may refill its buffer.
@@ -459,12 +464,20 @@ function escape4514(v: string): string {
  * @example
  * nameToString(parseCertificate(pem).subject); // "CN=Acme Client, O=Acme Payments Ltd, C=GB"
  */
+// Parsed names are immutable: inspection, findings and labels ask for the same string repeatedly.
+const nameStrings = new WeakMap<ParsedName, string>();
+
 export function nameToString(name: ParsedName): string {
-  return name.rdns
-    .slice()
-    .reverse()
-    .map((rdn) => rdn.map((a) => `${attributeName(a.oid)}=${escape4514(a.value)}`).join("+"))
-    .join(", ");
+  let s = nameStrings.get(name);
+  if (s === undefined) {
+    s = name.rdns
+      .slice()
+      .reverse()
+      .map((rdn) => rdn.map((a) => `${attributeName(a.oid)}=${escape4514(a.value)}`).join("+"))
+      .join(", ");
+    nameStrings.set(name, s);
+  }
+  return s;
 }
 
 export function namesEqual(a: ParsedName, b: ParsedName): boolean {

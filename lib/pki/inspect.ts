@@ -2,7 +2,7 @@
  * Inspection: certificates and CSRs → plain, JSON-serialisable facts for the portal, the
  * CLI and program rules. Inspection never judges; validation and policy do.
  */
-import { createHash } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import {
   CertificateParseError,
   type GeneralName,
@@ -180,8 +180,12 @@ function attributes(name: ParsedName): SubjectAttributes {
   return out;
 }
 
+// One-shot crypto.hash (Node ≥ 20.12) skips creating a Hash object per digest; engines allows 20.9.
+const oneShotHash = typeof nodeCrypto.hash === "function" ? nodeCrypto.hash : undefined;
+
 function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  if (oneShotHash) return oneShotHash("sha256", bytes, "hex");
+  return nodeCrypto.createHash("sha256").update(bytes).digest("hex");
 }
 
 function accessUrls(value: Uint8Array): { ocsp: string[]; caIssuers: string[] } {

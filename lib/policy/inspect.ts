@@ -50,7 +50,7 @@ const canonical = new Map<string, Uint8Array>();
 const CANONICAL_LIMIT = 2048;
 
 export function canonicalDer(der: Uint8Array): Uint8Array {
-  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("latin1");
   const hit = canonical.get(key);
   if (hit) return hit;
   const copy = der.slice();
