@@ -73,7 +73,7 @@ test("window cancellation names the window and confirms", async ({ browser }) =>
   const addWindow = support.getByRole("form", { name: "Add a one-off window" });
   await addWindow.getByLabel("Date").fill(windowDate);
   await addWindow.getByLabel("Start (local)").fill("15:00");
-  await addWindow.getByLabel("Time zone").fill("UTC");
+  await addWindow.getByLabel("Time zone").selectOption("UTC");
   await addWindow.getByRole("button", { name: "Add window" }).click();
   const at = new Date(startsAt.getTime() + 3_600_000);
   await expect(addWindow.getByRole("status")).toHaveText(`Window added: ${formatInZone(at, "UTC")}.`);
@@ -134,7 +134,7 @@ test("enablement cancellation confirms and sends the certificate back to Ready t
   const addWindow = support.getByRole("form", { name: "Add a one-off window" });
   await addWindow.getByLabel("Date").fill(windowDate);
   await addWindow.getByLabel("Start (local)").fill("14:00");
-  await addWindow.getByLabel("Time zone").fill("UTC");
+  await addWindow.getByLabel("Time zone").selectOption("UTC");
   await addWindow.getByRole("button", { name: "Add window" }).click();
   await expect(addWindow.getByRole("status")).toHaveText(`Window added: ${formatInZone(startsAt, "UTC")}.`);
   await support.goto("/support/schedule?tz=UTC");

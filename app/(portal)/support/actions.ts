@@ -20,6 +20,7 @@ import {
   createRecurrence,
   deactivateRecurrence,
   formatInZone,
+  formatInZones,
   isValidTimeZone,
   removeBlackoutDate,
   rescheduleEnablement,
@@ -69,7 +70,8 @@ async function run(fn: () => Promise<string>): Promise<ActionState> {
 }
 
 export async function scheduleAction(_: ActionState, form: FormData): Promise<ActionState> {
-  return run(async () => {
+  let booked: { enablementId: string; tz: string } | null = null;
+  const result = await run(async () => {
     const input = z.object({ submissionId: id, target: z.string().min(1, "Choose a window."), tz: zone }).parse(fields(form));
     const immediate = input.target === "immediate";
     const result = await scheduleEnablement(await getDb(), {
@@ -81,17 +83,27 @@ export async function scheduleAction(_: ActionState, form: FormData): Promise<Ac
     });
     // Issue 13: the per-minute tick on AWS runs the job at this instant (S3 marker, no database).
     await noteActivationDue(getStorage(), result.startsAt ?? new Date());
-    return result.startsAt ? `Scheduled for ${formatInZone(result.startsAt, input.tz)}. The partner has been notified.` : "Scheduled for immediate enablement at the next activation run.";
+    booked = { enablementId: result.enablementId, tz: input.tz };
+    return result.startsAt ? `Booked for ${formatInZones(result.startsAt, input.tz)}. The partner has been notified.` : "Booked for immediate enablement at the next activation run.";
   });
+  if (result.error || !booked) return result;
+  // Issue 16: the row leaves "Ready to schedule", so the page confirms the booking (date in both zones).
+  const { enablementId, tz } = booked as { enablementId: string; tz: string };
+  redirect(`/support/schedule?${new URLSearchParams({ tz, notice: "booked", enablement: enablementId })}`);
 }
 
 export async function rescheduleAction(_: ActionState, form: FormData): Promise<ActionState> {
-  return run(async () => {
+  let moved: { enablementId: string; tz: string } | null = null;
+  const result = await run(async () => {
     const input = z.object({ enablementId: id, windowId: id, reason: z.string().trim().min(3, "Give a reason (the partner sees it)."), tz: zone }).parse(fields(form));
     const result = await rescheduleEnablement(await getDb(), { actor: await actor(), now: new Date(), ...input, viewerTimeZone: input.tz });
     await noteActivationDue(getStorage(), result.startsAt);
-    return `Moved to ${formatInZone(result.startsAt, input.tz)}. The partner has been notified.`;
+    moved = { enablementId: result.enablementId, tz: input.tz };
+    return `Moved to ${formatInZones(result.startsAt, input.tz)}. The partner has been notified.`;
   });
+  if (result.error || !moved) return result;
+  const { enablementId, tz } = moved as { enablementId: string; tz: string };
+  redirect(`/support/schedule?${new URLSearchParams({ tz, notice: "moved", enablement: enablementId })}`);
 }
 
 export async function cancelEnablementAction(_: ActionState, form: FormData): Promise<ActionState> {
@@ -194,7 +206,7 @@ export async function cancelWindowAction(_: ActionState, form: FormData): Promis
     return "Window cancelled.";
   });
   if (result.error) return result;
-  redirect(`/support/windows?${backQuery(form, ["scope", "view", "start", "tz"], "window-cancelled")}`);
+  redirect(`/support/windows?${backQuery(form, ["app", "scope", "view", "start", "tz"], "window-cancelled")}`);
 }
 
 export async function addBlackoutAction(_: ActionState, form: FormData): Promise<ActionState> {

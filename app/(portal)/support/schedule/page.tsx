@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
-import { formatInZone, listReadyToSchedule, listScheduledEnablements, listWindows, type WindowView } from "@/lib/scheduling";
+import { formatInZone, formatInZones, listReadyToSchedule, listScheduledEnablements, listWindows, windowChoices, type WindowChoices, type WindowView } from "@/lib/scheduling";
 import { EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { cancelEnablementAction, rescheduleAction, scheduleAction } from "../actions";
-import { ActionForm } from "../_components/action-form";
+import { WindowSelectForm, type WindowOption } from "./_components/window-select-form";
 import { DangerConfirm, SuccessNotice } from "@/app/_components/danger-confirm";
 import { viewerZone } from "../_components/zone";
 import { ZonePicker } from "../_components/zone-picker";
@@ -31,14 +31,36 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
     const windows = await listWindows(db, { ...scope, from: now, to: new Date(now.getTime() + WEEKS_AHEAD * 7 * 86_400_000) });
     windowsByScope.set(key, windows.filter((w) => w.status === "planned"));
   }
-  const windowOptions = (key: string, excludeId?: string | null) =>
-    (windowsByScope.get(key) ?? [])
-      .filter((w) => w.id !== excludeId)
-      .map((w) => (
-        <option key={w.id} value={w.id} disabled={w.booked >= w.capacity}>
-          {formatInZone(w.startsAt, tz)} — {w.booked} of {w.capacity} booked
-        </option>
-      ));
+  const windowsOf = (key: string) => windowsByScope.get(key) ?? [];
+  // Issue 16: each certificate is offered only the windows the rules allow (lib/scheduling's
+  // checkEligibility, the same function the booking is refused by); the rest are greyed out with the reason.
+  const readyChoices = new Map<string, WindowChoices>();
+  for (const r of ready) {
+    readyChoices.set(r.submissionId, await windowChoices(db, { actor, now, submissionId: r.submissionId, viewerTimeZone: tz, windows: windowsOf(`${r.programId}/${r.environmentKey}`) }));
+  }
+  const moveChoices = new Map<string, WindowChoices>();
+  for (const e of scheduled) {
+    if (!e.windowId) continue;
+    moveChoices.set(
+      e.enablementId,
+      await windowChoices(db, { actor, now, submissionId: e.submissionId, viewerTimeZone: tz, windows: windowsOf(`${e.programId}/${e.environmentKey}`), enablementId: e.enablementId, currentWindowId: e.windowId }),
+    );
+  }
+  const windowOptions = (choices: WindowChoices | undefined): WindowOption[] =>
+    (choices?.windows ?? []).map((c) => {
+      const when = formatInZone(c.startsAt, tz);
+      const seats = `${c.booked} of ${c.capacity} booked`;
+      return c.eligibility.eligible
+        ? { value: c.windowId, when, label: `${when} — ${seats}`, disabled: false }
+        : { value: c.windowId, when, label: `${when} — not available: ${c.eligibility.reason}`, disabled: true, reason: c.eligibility.reason };
+    });
+  const immediateOption = (choices: WindowChoices | undefined): WindowOption[] => {
+    if (!choices) return [];
+    const when = "Immediately (outside windows)";
+    return choices.immediate.eligible ? [{ value: "immediate", when, label: when, disabled: false }] : [{ value: "immediate", when, label: `${when} — not available: ${choices.immediate.reason}`, disabled: true, reason: choices.immediate.reason }];
+  };
+  const notice = typeof sp.notice === "string" ? sp.notice : undefined;
+  const confirmed = (notice === "booked" || notice === "moved") && typeof sp.enablement === "string" ? scheduled.find((e) => e.enablementId === sp.enablement) : undefined;
 
   return (
     <>
@@ -47,6 +69,19 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
           <Link href="/support">Enablements</Link> · <Link href={`/support/windows?tz=${encodeURIComponent(tz)}`}>Windows calendar</Link>
         </p>
       </PageHeader>
+      {confirmed ? (
+        <SuccessNotice
+          title={`${notice === "moved" ? "Moved to" : "Booked for"} ${confirmed.startsAt ? formatInZones(confirmed.startsAt, tz) : "immediate enablement at the next activation run (within a minute)"}.`}
+        >
+          <p>
+            <span className="mono">{confirmed.leafSubject ?? "The certificate"}</span> for {confirmed.appName} — {confirmed.environmentLabel}. The partner has been notified
+            {confirmed.startsAt ? " and can add the window to their calendar from the environment page" : ""}.
+          </p>
+        </SuccessNotice>
+      ) : notice === "booked" || notice === "moved" ? (
+        // Already activated (an immediate enablement) or no longer listed: confirm without the details.
+        <SuccessNotice title={notice === "moved" ? "Moved. The partner has been notified." : "Booked. The partner has been notified."} />
+      ) : null}
       {sp.notice === "enablement-cancelled" ? (
         <SuccessNotice title="Enablement cancelled. The partner has been notified.">
           <p>Next step: the certificate is back under Ready to schedule; book a new window for it there.</p>
@@ -93,20 +128,24 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
                       </td>
                       <td className="mono">{r.leaf.subject}</td>
                       <td>
-                        <ActionForm action={scheduleAction} submitLabel="Schedule" pendingLabel="Scheduling…" label={`Schedule ${r.appName} ${r.environmentLabel}`}>
+                        <WindowSelectForm
+                          action={scheduleAction}
+                          label={`Schedule ${r.appName} ${r.environmentLabel}`}
+                          selectName="target"
+                          selectLabel="Window"
+                          placeholder="Choose a window…"
+                          options={[...immediateOption(readyChoices.get(r.submissionId)), ...windowOptions(readyChoices.get(r.submissionId))]}
+                          submitLabel="Schedule"
+                          pendingLabel="Scheduling…"
+                        >
                           <input type="hidden" name="submissionId" value={r.submissionId} />
                           <input type="hidden" name="tz" value={tz} />
-                          <label className="visually-hidden" htmlFor={`target-${r.submissionId}`}>
-                            Window
-                          </label>
-                          <select id={`target-${r.submissionId}`} name="target" required defaultValue="">
-                            <option value="" disabled>
-                              Choose a window…
-                            </option>
-                            {r.production ? null : <option value="immediate">Immediately (outside windows)</option>}
-                            {windowOptions(key)}
-                          </select>
-                        </ActionForm>
+                        </WindowSelectForm>
+                        {windowsOf(key).length === 0 ? (
+                          <p className="muted">
+                            No planned window in the next {WEEKS_AHEAD} weeks: <Link href={`/support/windows?${new URLSearchParams({ scope: key, tz })}`}>add one</Link>.
+                          </p>
+                        ) : null}
                       </td>
                     </tr>
                   );
@@ -136,7 +175,7 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
               <tbody>
                 {scheduled.map((e) => (
                   <tr key={e.enablementId}>
-                    <td>{e.startsAt ? formatInZone(e.startsAt, tz) : "Immediate (next job run)"}</td>
+                    <td>{e.startsAt ? formatInZones(e.startsAt, tz) : "Immediate (next job run)"}</td>
                     <td>
                       {e.organisationName}
                       <br />
@@ -145,17 +184,20 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
                     <td className="mono">{e.leafSubject ?? "—"}</td>
                     <td>
                       {e.windowId ? (
-                        <ActionForm action={rescheduleAction} submitLabel="Move" secondary label={`Move ${e.appName} ${e.environmentLabel}`}>
+                        <WindowSelectForm
+                          action={rescheduleAction}
+                          label={`Move ${e.appName} ${e.environmentLabel}`}
+                          selectName="windowId"
+                          selectLabel="New window"
+                          placeholder="New window…"
+                          options={windowOptions(moveChoices.get(e.enablementId))}
+                          reasonField={{ name: "reason", label: "Reason for moving (the partner sees it)" }}
+                          submitLabel="Move"
+                          secondary
+                        >
                           <input type="hidden" name="enablementId" value={e.enablementId} />
                           <input type="hidden" name="tz" value={tz} />
-                          <select name="windowId" required defaultValue="" aria-label="New window">
-                            <option value="" disabled>
-                              New window…
-                            </option>
-                            {windowOptions(`${e.programId}/${e.environmentKey}`, e.windowId)}
-                          </select>
-                          <input name="reason" required minLength={3} maxLength={500} placeholder="Reason (the partner sees it)" aria-label="Reason for moving" />
-                        </ActionForm>
+                        </WindowSelectForm>
                       ) : (
                         "—"
                       )}

@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
-import { formatInZone, listBlackoutDates, listProgramEnvironments, listRecurrences, listWindows, localDate, zonedToUtc } from "@/lib/scheduling";
+import { formatDay, formatInZone, listBlackoutDates, listProgramEnvironments, listRecurrences, listSchedulingApps, listWindowBookings, listWindows, localDate, zonedToUtc } from "@/lib/scheduling";
 import { EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { addBlackoutAction, cancelWindowAction, createRecurrenceAction, createWindowAction, deactivateRecurrenceAction, removeBlackoutAction } from "../actions";
 import { ActionForm } from "../_components/action-form";
 import { DangerConfirm, SuccessNotice } from "@/app/_components/danger-confirm";
-import { COMMON_ZONES, viewerZone } from "../_components/zone";
+import { viewerZone } from "../_components/zone";
+import { ZoneSelect } from "../_components/zone-picker";
+import { AppEnvironmentPicker, type PickerApp } from "./_components/app-environment-picker";
 
 export const metadata: Metadata = { title: "Enablement windows" };
 
@@ -23,6 +25,11 @@ function dayLabel(day: string, showMonth: boolean): string {
 /** "10:00" of an instant in the zone (formatInZone reads "Tue 1 Dec 2026 10:00 Europe/Vilnius"). */
 function clock(at: Date, tz: string): string {
   return formatInZone(at, tz).split(" ")[4] ?? "";
+}
+
+/** The common name of a subject DN ("CN=Acme Client, O=Acme" → "Acme Client"); the whole DN without one. */
+function commonName(subject: string): string {
+  return /(?:^|,\s*)CN=([^,]+)/.exec(subject)?.[1] ?? subject;
 }
 
 function addDays(date: string, days: number): string {
@@ -42,14 +49,29 @@ function startOfLocalDay(date: string, tz: string): Date {
 }
 
 export default async function WindowsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireRole(["support", "admin"]);
+  const user = await requireRole(["support", "admin"]);
+  const actor = { kind: "user" as const, user };
   const sp = await searchParams;
   const str = (k: string) => (typeof sp[k] === "string" ? (sp[k] as string) : undefined);
   const tz = viewerZone(sp.tz);
   const db = await getDb();
   const programs = await listProgramEnvironments(db);
   const scopes = programs.flatMap((p) => p.environments.map((e) => ({ value: `${p.programId}/${e.key}`, label: `${p.name} — ${e.label}`, programId: p.programId, environmentKey: e.key })));
-  const scope = scopes.find((s) => s.value === str("scope")) ?? scopes[0];
+  // Issue 16: the calendar is picked by app, then its environment (windows belong to the app's program environment).
+  const apps = await listSchedulingApps(db, { actor, now: new Date() });
+  const pickerApps: PickerApp[] = [
+    ...apps.map((a) => ({ value: a.appId, label: a.appName, group: a.organisationName, programId: a.programId })),
+    ...programs.map((p) => ({ value: `program:${p.programId}`, label: `${p.name} (every app)`, group: "Programs", programId: p.programId })),
+  ];
+  const requestedApp = pickerApps.find((a) => a.value === str("app"));
+  const requestedScope = scopes.find((s) => s.value === str("scope"));
+  const pickedApp =
+    requestedApp && (!requestedScope || requestedScope.programId === requestedApp.programId)
+      ? requestedApp
+      : requestedScope
+        ? (pickerApps.find((a) => a.programId === requestedScope.programId) ?? pickerApps[0])
+        : pickerApps[0];
+  const scope = requestedScope && requestedScope.programId === pickedApp?.programId ? requestedScope : (scopes.find((s) => s.programId === pickedApp?.programId) ?? scopes[0]);
   const view = str("view") === "month" ? "month" : "week";
   const today = localDate(new Date(), tz);
   const anchor = /^\d{4}-\d{2}-\d{2}$/.test(str("start") ?? "") ? str("start")! : today;
@@ -63,9 +85,12 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
   const days = Array.from({ length: dayCount }, (_, i) => addDays(first, i));
   const prev = view === "week" ? addDays(first, -7) : `${addDays(`${anchor.slice(0, 7)}-01`, -1).slice(0, 7)}-01`;
   const next = view === "week" ? addDays(first, 7) : `${addDays(`${anchor.slice(0, 7)}-01`, 32).slice(0, 7)}-01`;
-  const href = (params: Record<string, string>) => `/support/windows?${new URLSearchParams({ scope: scope?.value ?? "", view, start: anchor, tz, ...params }).toString()}`;
+  const view_ = { app: pickedApp?.value ?? "", scope: scope?.value ?? "", view, start: anchor, tz };
+  const href = (params: Record<string, string>) => `/support/windows?${new URLSearchParams({ ...view_, ...params }).toString()}`;
 
   const windows = scope ? await listWindows(db, { programId: scope.programId, environmentKey: scope.environmentKey, from: startOfLocalDay(days[0]!, tz), to: startOfLocalDay(addDays(days.at(-1)!, 1), tz) }) : [];
+  // Issue 16: each cell lists the certificates booked in its windows.
+  const bookings = await listWindowBookings(db, { actor, now: new Date(), windowIds: windows.map((w) => w.id) });
   const byDay = new Map<string, typeof windows>();
   for (const w of windows) {
     const d = localDate(w.startsAt, tz);
@@ -91,27 +116,14 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
       ) : null}
 
       <form method="get" className="inline-form" aria-label="Calendar view">
-        <label htmlFor="scope">Environment</label>
-        <select id="scope" name="scope" defaultValue={scope?.value}>
-          {scopes.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </select>
+        {pickedApp && scope ? <AppEnvironmentPicker apps={pickerApps} programs={programs} app={pickedApp.value} scope={scope.value} /> : null}
         <label htmlFor="view">View</label>
         <select id="view" name="view" defaultValue={view}>
           <option value="week">Week</option>
           <option value="month">Month</option>
         </select>
         <label htmlFor="tz">Time zone</label>
-        <select id="tz" name="tz" defaultValue={tz}>
-          {[...new Set([tz, ...COMMON_ZONES])].map((z) => (
-            <option key={z} value={z}>
-              {z}
-            </option>
-          ))}
-        </select>
+        <ZoneSelect id="tz" name="tz" value={tz} />
         <input type="hidden" name="start" value={anchor} />
         <button type="submit" className="button button--secondary">
           Show
@@ -127,10 +139,12 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
             <Link href={href({ start: today })}>Today</Link>
             <Link href={href({ start: next })}>Next {view} →</Link>
           </nav>
-          <TableRegion label={`Windows, ${view} from ${days[0]}`}>
+          <TableRegion label={`Windows, ${view} from ${formatDay(days[0]!)}`}>
             <table className="calendar">
               <caption>
-                {scope.label}: {view === "week" ? `week of ${days[0]}` : anchor.slice(0, 7)} ({tz})
+                {scope.label}
+                {pickedApp && !pickedApp.value.startsWith("program:") ? ` (${pickedApp.label}'s program; its windows are shared by the program's apps)` : ""}:{" "}
+                {view === "week" ? `week of ${formatDay(days[0]!)}` : `${MONTH_NAMES[Number(anchor.slice(5, 7)) - 1]} ${anchor.slice(0, 4)}`} ({tz})
               </caption>
               <thead>
                 <tr>
@@ -145,7 +159,7 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
                 {weeks.map((week) => (
                   <tr key={week[0]}>
                     {week.map((day) => (
-                      <td key={day} aria-label={day} className={day === today ? "calendar-today" : undefined}>
+                      <td key={day} aria-label={formatDay(day)} className={day === today ? "calendar-today" : undefined}>
                         <div className="calendar-day">{dayLabel(day, view === "week" || day.slice(0, 7) !== anchor.slice(0, 7))}</div>
                         {blackoutOn.has(day) ? <div className="tag">Blackout: {blackoutOn.get(day)}</div> : null}
                         <ul className="plain-list">
@@ -157,6 +171,16 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
                               <span>
                                 {w.booked}/{w.capacity} · {w.status}
                               </span>
+                              {(bookings.get(w.id) ?? []).length > 0 ? (
+                                <ul className="plain-list calendar-bookings" aria-label={`Booked in the window of ${formatInZone(w.startsAt, tz)}`}>
+                                  {(bookings.get(w.id) ?? []).map((b) => (
+                                    <li key={b.enablementId} title={b.leafSubject ?? undefined}>
+                                      <Link href={`/apps/${b.appId}/environments/${encodeURIComponent(w.environmentKey)}`}>{b.appName}</Link>: {b.leafSubject ? commonName(b.leafSubject) : "certificate"}
+                                      {b.status === "active" ? " (active)" : ""}
+                                    </li>
+                                  ))}
+                                </ul>
+                              ) : null}
                               {w.status === "planned" && w.booked === 0 ? (
                                 <DangerConfirm
                                   action={cancelWindowAction}
@@ -172,7 +196,7 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
                                   }
                                 >
                                   <input type="hidden" name="windowId" value={w.id} />
-                                  <input type="hidden" name="back" value={new URLSearchParams({ scope: scope?.value ?? "", view, start: anchor, tz }).toString()} />
+                                  <input type="hidden" name="back" value={new URLSearchParams(view_).toString()} />
                                   <label className="danger-confirm__field">
                                     <span>Reason for cancelling the window</span>
                                     <input name="reason" required minLength={3} />
@@ -226,7 +250,7 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
                 Duration (minutes) <input name="durationMinutes" type="number" min={15} max={1440} required defaultValue={120} />
               </label>
               <label>
-                Time zone <input name="timeZone" required defaultValue={tz} list="zones" />
+                Time zone <ZoneSelect name="timeZone" value={tz} />
               </label>
               <label>
                 Capacity <input name="capacity" type="number" min={1} max={1000} required defaultValue={3} />
@@ -245,7 +269,7 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
                 Start (local) <input name="time" type="time" required defaultValue="10:00" />
               </label>
               <label>
-                Time zone <input name="timeZone" required defaultValue={tz} list="zones" />
+                Time zone <ZoneSelect name="timeZone" value={tz} />
               </label>
               <label>
                 Duration (minutes) <input name="durationMinutes" type="number" min={15} max={1440} required defaultValue={60} />
@@ -264,8 +288,8 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
               <ul className="plain-list">
                 {blackouts.map((b) => (
                   <li key={b.id}>
-                    {b.date} — {b.reason} {b.environmentKey ? `(${b.environmentKey} only)` : "(whole program)"}
-                    <ActionForm action={removeBlackoutAction} submitLabel="Remove" secondary label={`Remove blackout ${b.date}`}>
+                    {formatDay(b.date)} — {b.reason} {b.environmentKey ? `(${b.environmentKey} only)` : "(whole program)"}
+                    <ActionForm action={removeBlackoutAction} submitLabel="Remove" secondary label={`Remove blackout ${formatDay(b.date)}`}>
                       <input type="hidden" name="blackoutId" value={b.id} />
                     </ActionForm>
                   </li>
@@ -289,11 +313,6 @@ export default async function WindowsPage({ searchParams }: { searchParams: Prom
               </label>
             </ActionForm>
           </section>
-          <datalist id="zones">
-            {COMMON_ZONES.map((z) => (
-              <option key={z} value={z} />
-            ))}
-          </datalist>
         </>
       )}
     </>
