@@ -154,7 +154,7 @@ export default async function EnvironmentPage({ params, searchParams }: { params
               {detail.submissionCount > detail.submissions.length ? ` (the latest ${detail.submissions.length} of ${detail.submissionCount} are shown)` : ""}.
             </p>
             <TableRegion label="Submissions">
-              <table data-testid="attempts">
+              <table className={tableClassName("cards")} data-testid="attempts">
                 <thead>
                   <tr>
                     <th scope="col">Uploaded</th>
