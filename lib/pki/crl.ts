@@ -22,7 +22,30 @@ export type ParsedCrl = {
   partitioned: boolean;
   hasCrlNumber: boolean;
   crlNumberCritical: boolean;
+  /** Every revoked entry in order, with its entry extensions (what strict scope checking needs; lib/pki/crl-scope.ts). */
+  entries: CrlEntry[];
+  /** The issuingDistributionPoint extension's value (DER), if any. */
+  issuingDistributionPoint?: Uint8Array;
+  /** True for a delta CRL (deltaCRLIndicator present). */
+  delta: boolean;
+  /** The cRLNumber's value, if any. */
+  crlNumber?: bigint;
+  /** A delta CRL's BaseCRLNumber (the deltaCRLIndicator's value). */
+  baseCrlNumber?: bigint;
 };
+
+export type CrlEntry = {
+  /** Hex of the serial's INTEGER content octets. */
+  serial: string;
+  date: Date;
+  reason?: number;
+  /** certificateIssuer entry extension (indirect CRLs): the GeneralNames DER as given. */
+  certificateIssuer?: Uint8Array;
+  /** Critical entry extensions we do not understand: the entry (and so the CRL, for its certificate) cannot be relied on. */
+  unknownCritical: string[];
+};
+
+const KNOWN_ENTRY_EXTENSIONS = new Set(["2.5.29.21" /* reasonCode */, "2.5.29.24" /* invalidityDate */, "2.5.29.23" /* holdInstructionCode */, "2.5.29.29" /* certificateIssuer */]);
 
 const KNOWN_CRL_EXTENSIONS = new Set(["2.5.29.20" /* cRLNumber */, "2.5.29.35" /* AKI */, "2.5.29.28" /* IDP */, "2.5.29.27" /* delta indicator */]);
 
@@ -51,20 +74,29 @@ export function parseCrl(input: string | Uint8Array): ParsedCrl {
   let nextUpdate: Date | undefined;
   if (f[i] && (f[i]!.tag === 0x17 || f[i]!.tag === 0x18)) nextUpdate = decodeTime(der, f[i++]!);
   const revoked = new Map<string, { date: Date; reason?: number }>();
+  const entries: CrlEntry[] = [];
   if (f[i]?.tag === 0x30) {
     for (const entry of children(der, f[i]!)) {
       const [serial, date, exts] = children(der, expectTag(entry, 0x30, "revoked entry"));
       let reason: number | undefined;
+      let certificateIssuer: Uint8Array | undefined;
+      const unknownCritical: string[] = [];
       if (exts) {
         for (const e of children(der, exts)) {
           const parts = children(der, e);
-          if (decodeOid(content(der, parts[0]!)) === "2.5.29.21") {
-            const v = content(der, parts[parts.length - 1]!);
+          const oid = decodeOid(content(der, parts[0]!));
+          const v = content(der, parts[parts.length - 1]!);
+          if (oid === "2.5.29.21") {
             reason = content(v, readTlv(v, 0))[0];
           }
+          if (oid === "2.5.29.29") certificateIssuer = v;
+          if (parts.length === 3 && content(der, parts[1]!)[0] !== 0 && !KNOWN_ENTRY_EXTENSIONS.has(oid)) unknownCritical.push(oid);
         }
       }
-      revoked.set(hex(content(der, expectTag(serial, 0x02, "serial"))), { date: decodeTime(der, date!), reason });
+      const serialKey = hex(content(der, expectTag(serial, 0x02, "serial")));
+      const when = decodeTime(der, date!);
+      revoked.set(serialKey, { date: when, reason });
+      entries.push({ serial: serialKey, date: when, reason, certificateIssuer, unknownCritical });
     }
     i++;
   }
@@ -72,15 +104,29 @@ export function parseCrl(input: string | Uint8Array): ParsedCrl {
   let partitioned = false;
   let hasCrlNumber = false;
   let crlNumberCritical = false;
+  let issuingDistributionPoint: Uint8Array | undefined;
+  let delta = false;
+  let crlNumber: bigint | undefined;
+  let baseCrlNumber: bigint | undefined;
+  const integer = (v: Uint8Array) => {
+    const n = content(v, expectTag(readTlv(v, 0), 0x02, "INTEGER"));
+    return n.length ? BigInt.asIntN(n.length * 8, BigInt(`0x${hex(n)}`)) : 0n;
+  };
   if (f[i]?.tag === 0xa0) {
     for (const e of children(der, expectTag(children(der, f[i]!)[0], 0x30, "crlExtensions"))) {
       const parts = children(der, e);
       const oid = decodeOid(content(der, parts[0]!));
       const critical = parts.length === 3 && content(der, parts[1]!)[0] !== 0;
       if (oid === "2.5.29.28" || oid === "2.5.29.27") partitioned = true;
+      if (oid === "2.5.29.28") issuingDistributionPoint = content(der, parts[parts.length - 1]!);
+      if (oid === "2.5.29.27") {
+        delta = true;
+        baseCrlNumber = integer(content(der, parts[parts.length - 1]!));
+      }
       if (oid === "2.5.29.20") {
         hasCrlNumber = true;
         crlNumberCritical = critical;
+        crlNumber = integer(content(der, parts[parts.length - 1]!));
       }
       if (critical && !KNOWN_CRL_EXTENSIONS.has(oid)) unknownCriticalExtensions.push(oid);
     }
@@ -100,6 +146,11 @@ export function parseCrl(input: string | Uint8Array): ParsedCrl {
     partitioned,
     hasCrlNumber,
     crlNumberCritical,
+    entries,
+    issuingDistributionPoint,
+    delta,
+    crlNumber,
+    baseCrlNumber,
   };
 }
 

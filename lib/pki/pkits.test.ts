@@ -7,11 +7,11 @@ import type { PolicyInputs } from "./policy-tree";
 const PKITS = path.resolve(import.meta.dirname, "../../../shared/testdata/certs/pkits");
 
 /**
- * Reached with policy processing (RFC 5280 §6.1, issue 17; 150 before it) and docs/conformance.md's
- * limits: revocation is soft-fail (a missing, stale, wrongly signed or out-of-scope CRL is a warning,
- * not a refusal: 26 of the 30 misses), no delta/indirect CRLs, no DSA.
+ * 150 before policy processing (RFC 5280 §6.1), 173 with it, 201 with strict CRL processing (RFC 5280 §6.3,
+ * lib/pki/crl-scope.ts: scope, indirect and delta CRLs, separate CRL signing keys). The two misses are the
+ * DSA tests (DSA with SHA-1 is refused on purpose; docs/conformance.md).
  */
-const PKITS_FLOOR = 173;
+const PKITS_FLOOR = 201;
 
 describe("NIST PKITS (certificates and CRLs, default inputs)", () => {
   it(`agrees on at least ${PKITS_FLOOR} of the 203 tests with a policy-independent outcome`, async () => {
@@ -28,7 +28,10 @@ describe("NIST PKITS (certificates and CRLs, default inputs)", () => {
     for (const [ee, test, expected] of rows) {
       if (expected !== "VALID" && expected !== "INVALID") continue;
       total++;
-      const r = await validatePath({ leaf: load("certs", ee!), intermediates, trustAnchors: [anchor], crls, at: new Date("2015-01-01Z") });
+      // PKITS assumes every certificate's revocation status must be determined (a missing, stale, wrongly
+      // signed or out-of-scope CRL makes the path invalid, as `openssl verify -crl_check_all`): strict mode.
+      // Certdesk's default is soft (an undetermined status is a warning whose weight programs decide).
+      const r = await validatePath({ leaf: load("certs", ee!), intermediates, trustAnchors: [anchor], crls, at: new Date("2015-01-01Z"), revocation: { mode: "strict" } });
       if ((r.ok ? "VALID" : "INVALID") === expected) agree++;
       if (r.ok) valid.push(test!);
     }
@@ -36,14 +39,42 @@ describe("NIST PKITS (certificates and CRLs, default inputs)", () => {
     expect(total).toBe(203);
     expect(agree).toBeGreaterThanOrEqual(PKITS_FLOOR);
     // The classic attacks must always fail, whatever else changes.
-    for (const t of ["CASignatureTest2", "EESignatureTest3", "CAnotBeforeDateTest1", "EEnotAfterDateTest6", "cAFalseTest2", "pathLenConstraintTest5", "RevokedEETest3", "DNnameConstraintsTest2"]) {
+    for (const t of ["CASignatureTest2", "EESignatureTest3", "CAnotBeforeDateTest1", "EEnotAfterDateTest6", "cAFalseTest2", "pathLenConstraintTest5", "RevokedEETest3", "DNnameConstraintsTest2", "MissingCRLTest1", "BadCRLSignatureTest4", "SeparateCertificateandCRLKeysTest20", "deltaCRLTest4", "onlyContainsCACertsTest12"]) {
       expect(valid).not.toContain(t);
     }
     // And the plain valid paths must pass.
-    for (const t of ["CertificatePathTest1", "pathLenConstraintTest7", "DNnameConstraintsTest1", "BasicSelfIssuedOldWithNewTest1"]) {
+    for (const t of ["CertificatePathTest1", "pathLenConstraintTest7", "DNnameConstraintsTest1", "BasicSelfIssuedOldWithNewTest1", "SeparateCertificateandCRLKeysTest19", "deltaCRLTest5", "cRLIssuerTest30", "onlySomeReasonsTest18"]) {
       expect(valid).toContain(t);
     }
   }, 120_000);
+});
+
+describe("NIST PKITS revocation: soft by default, strict on request", () => {
+  const load = (dir: string, f: string) => new Uint8Array(readFileSync(path.join(PKITS, dir, f)));
+  const inputs = (ee: string) => ({
+    leaf: load("certs", ee),
+    intermediates: [load("certs", "GoodCACert.crt"), load("certs", "BadCRLSignatureCACert.crt"), load("certs", "NoCRLCACert.crt")],
+    trustAnchors: [load("certs", "TrustAnchorRootCertificate.crt")],
+    crls: [load("crls", "TrustAnchorRootCRL.crl"), load("crls", "GoodCACRL.crl"), load("crls", "BadCRLSignatureCACRL.crl")],
+    at: new Date("2015-01-01Z"),
+  });
+
+  it("a missing or wrongly signed CRL is a warning by default and an error in strict mode", async () => {
+    for (const ee of ["InvalidMissingCRLTest1EE.crt", "InvalidBadCRLSignatureTest4EE.crt"]) {
+      const soft = await validatePath(inputs(ee));
+      expect(soft.ok, ee).toBe(true);
+      expect(soft.findings.filter((f) => f.code === "REVOCATION_UNKNOWN").map((f) => f.severity), ee).not.toContain("error");
+      const strict = await validatePath({ ...inputs(ee), revocation: { mode: "strict" } });
+      expect(strict.ok, ee).toBe(false);
+      expect(strict.findings.find((f) => f.code === "REVOCATION_UNKNOWN")?.severity, ee).toBe("error");
+    }
+  });
+
+  it("strict mode accepts a path whose every certificate a current, correctly signed CRL covers", async () => {
+    const r = await validatePath({ ...inputs("ValidCertificatePathTest1EE.crt"), revocation: { mode: "strict" } });
+    expect(r.findings).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
 });
 
 const NIST = (k: number) => `2.16.840.1.101.3.2.1.48.${k}`;

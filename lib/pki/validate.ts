@@ -9,6 +9,7 @@
  */
 import { CertificateParseError, OID, type ParsedCertificate, isSelfIssued, nameToString, parseCertificate } from "./certificate";
 import { type ParsedCrl, parseCrl, serialHex } from "./crl";
+import { type CrlSignerCandidate, crlStatus } from "./crl-scope";
 import { bytesEqual } from "./der";
 import type { Finding, FindingCode, Severity } from "./findings";
 import { type CertificateInfo, describeCertificate, publicKeyInfo } from "./inspect";
@@ -64,6 +65,13 @@ export type ValidatePathOptions = {
   maxDepth?: number;
   /** CRLs (PEM or DER) to honour. */
   crls?: readonly CertificateInput[];
+  /**
+   * How an undetermined revocation status counts. `soft` (default): a missing, stale, wrongly signed or
+   * out-of-scope CRL is a REVOCATION_UNKNOWN warning and programs decide its weight. `strict`: every
+   * non-anchor certificate needs a determined status, from the CRLs (RFC 5280 §6.3, lib/pki/crl-scope.ts) or
+   * the status checker, else REVOCATION_UNKNOWN is an error (as `openssl verify -crl_check_all`, and NIST PKITS).
+   */
+  revocation?: { mode: "soft" | "strict" };
   statusChecker?: StatusChecker;
   crypto?: Crypto;
   /** Refinements used by conformance harnesses; defaults suit client-certificate onboarding. */
@@ -573,6 +581,7 @@ function parsedCrls(inputs: readonly CertificateInput[]): ParsedCrl[] {
 }
 
 async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypto: Crypto): Promise<Finding[]> {
+  if (opts.revocation?.mode === "strict") return strictRevocationFindings(path, opts, crypto);
   const out: Finding[] = [];
   const crls = opts.crls?.length ? parsedCrls(opts.crls) : [];
   const at = opts.at.getTime();
@@ -644,6 +653,66 @@ async function revocationFindings(path: Node[], opts: ValidatePathOptions, crypt
           break;
       }
     }
+  }
+  return out;
+}
+
+/** CRL signer certificates whose own path is being validated, per nested call (a recursion guard). */
+const signerChain = new WeakMap<ValidatePathOptions, ReadonlySet<string>>();
+
+/** `revocation: { mode: "strict" }`: every non-anchor certificate of the path needs a determined status. */
+async function strictRevocationFindings(path: Node[], opts: ValidatePathOptions, crypto: Crypto): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const crls = opts.crls?.length ? parsedCrls(opts.crls) : [];
+  const candidates: CrlSignerCandidate[] = path.map((n) => ({ cert: n.cert, trusted: true }));
+  for (const [inputs, trusted] of [[opts.trustAnchors, true], [opts.intermediates ?? [], false]] as const) {
+    for (const input of inputs) {
+      try {
+        candidates.push({ cert: parseCertificate(input), trusted });
+      } catch {
+        // Unreadable certificates are reported by path building; they cannot sign CRLs.
+      }
+    }
+  }
+  const inProgress = signerChain.get(opts) ?? new Set<string>();
+  const signerPathValid = async (cert: ParsedCertificate): Promise<boolean> => {
+    const key = derKey(cert);
+    if (inProgress.has(key) || inProgress.size >= 4) return false;
+    const sub: ValidatePathOptions = { ...opts, leaf: cert.der, requiredEku: undefined, peerName: undefined, policy: undefined };
+    signerChain.set(sub, new Set([...inProgress, key]));
+    return (await validatePath(sub)).ok;
+  };
+  for (let i = 0; i + 1 < path.length; i++) {
+    const node = path[i]!;
+    const issuer = path[i + 1]!;
+    const fromCrl = crls.length ? await crlStatus(node.cert, issuer.cert, { crls, at: opts.at, crypto, candidates, signerPathValid }) : { status: "undetermined" as const, why: "no CRL was supplied" };
+    if (fromCrl.status === "revoked") {
+      out.push(finding("REVOKED", node, `${label(node)} was revoked on ${iso(fromCrl.date)}${fromCrl.reason !== undefined ? ` (reason code ${fromCrl.reason})` : ""}.`));
+      continue;
+    }
+    let checked: RevocationStatus | undefined;
+    if (opts.statusChecker) {
+      try {
+        checked = await opts.statusChecker({ der: node.cert.der, info: describeCertificate(node.cert) }, { der: issuer.cert.der, info: describeCertificate(issuer.cert) });
+      } catch {
+        checked = { status: "unknown", reason: "the status check failed" };
+      }
+      if (checked.status === "revoked") {
+        out.push(
+          finding("REVOCATION_REVOKED", node, `${label(node)} was revoked by its CA${checked.revokedAt ? ` on ${iso(checked.revokedAt)}` : ""}${checked.reason ? ` (reason: ${checked.reason})` : ""}${checked.source ? `, according to ${checked.source}` : ""}.`, {
+            fix: "A revoked certificate can never be used again: create a new key and CSR and have your CA issue a new certificate.",
+          }),
+        );
+        continue;
+      }
+    }
+    if (fromCrl.status === "good" || checked?.status === "good") continue;
+    const whyNot = [fromCrl.why, checked?.reason].filter(Boolean).join("; ");
+    out.push(
+      finding("REVOCATION_UNKNOWN", node, `The revocation status of ${label(node, true)} could not be determined, and strict revocation checking requires it: ${whyNot}.`, {
+        fix: "Supply the issuing CA's current CRL (or make its OCSP responder reachable).",
+      }),
+    );
   }
   return out;
 }
