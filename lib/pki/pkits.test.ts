@@ -70,6 +70,15 @@ describe("NIST PKITS revocation: soft by default, strict on request", () => {
     }
   });
 
+  it("in strict mode a status checker's answer determines the status when no CRL does", async () => {
+    const base = { ...inputs("ValidCertificatePathTest1EE.crt"), crls: [], revocation: { mode: "strict" as const } };
+    const good = await validatePath({ ...base, statusChecker: async () => ({ status: "good" as const }) });
+    expect(good.ok).toBe(true);
+    const unknown = await validatePath({ ...base, statusChecker: async () => ({ status: "unknown" as const, reason: "the responder timed out" }) });
+    expect(unknown.ok).toBe(false);
+    expect(unknown.findings.find((f) => f.code === "REVOCATION_UNKNOWN")?.message).toContain("the responder timed out");
+  });
+
   it("strict mode accepts a path whose every certificate a current, correctly signed CRL covers", async () => {
     const r = await validatePath({ ...inputs("ValidCertificatePathTest1EE.crt"), revocation: { mode: "strict" } });
     expect(r.findings).toEqual([]);
