@@ -13,7 +13,8 @@ type Persona = "partner@acme.test" | "partner@globex.test" | "reviewer1@certdesk
 const PHONE = { width: 390, height: 844 };
 const state: { acmeCheckout?: string; submissionId?: string } = {};
 
-test.describe.configure({ mode: "serial" });
+// Up to eight pages a test, each analysed in full: more than the default minute on two shared cores.
+test.describe.configure({ mode: "serial", timeout: 180_000 });
 
 async function as(browser: Browser, email: Persona, viewport?: { width: number; height: number }): Promise<Page> {
   const context = await browser.newContext({ timezoneId: "UTC", ...(viewport ? { viewport } : {}) });
