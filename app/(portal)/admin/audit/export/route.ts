@@ -5,6 +5,7 @@ import { requireApiUser } from "@/lib/auth/session";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { errorResponse } from "@/lib/auth/app-error";
 import { exportAuditCsv, parseAuditFilters } from "@/lib/audit/search";
+import { csvResponse } from "@/lib/http/csv-response";
 
 export const dynamic = "force-dynamic";
 
@@ -16,15 +17,7 @@ export async function GET(request: Request): Promise<Response> {
     const { filters } = parseAuditFilters(params);
     const { csv, truncated } = await exportAuditCsv(await getDb(), { viewer, filters, meta: { ip: clientIpFrom(h), userAgent: userAgentFrom(h) } });
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
-    return new Response(csv, {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="certdesk-audit-${stamp}.csv"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-        ...(truncated ? { "x-certdesk-truncated": "true" } : {}),
-      },
-    });
+    return csvResponse(csv, { filename: `certdesk-audit-${stamp}.csv`, truncated });
   } catch (error) {
     return errorResponse(error);
   }

@@ -4,6 +4,7 @@ import { requireApiUser } from "@/lib/auth/session";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { errorResponse } from "@/lib/auth/app-error";
 import { exportExpiringCsv, parseExpiringFilters } from "@/lib/expiry/pages";
+import { csvResponse } from "@/lib/http/csv-response";
 
 export const dynamic = "force-dynamic";
 
@@ -13,14 +14,7 @@ export async function GET(request: Request): Promise<Response> {
     const h = await headers();
     const filters = parseExpiringFilters(Object.fromEntries(new URL(request.url).searchParams));
     const { csv, filename } = await exportExpiringCsv(viewer, filters, { ip: clientIpFrom(h), userAgent: userAgentFrom(h) });
-    return new Response(csv, {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="${filename}"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return csvResponse(csv, { filename });
   } catch (error) {
     return errorResponse(error);
   }
