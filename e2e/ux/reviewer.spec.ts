@@ -118,6 +118,16 @@ test("a reviewer downloads the uploaded files; each download is in the audit tra
   await reviewer.context().close();
 });
 
+test("axe finds nothing on the review page (decision form, files, subjects)", async ({ browser }) => {
+  const reviewer = await as(browser, "reviewer1@certdesk.test");
+  await reviewer.goto(`/reviews/${state.id}`);
+  await expect(reviewer.getByRole("form", { name: "Your decision" })).toBeVisible();
+  const results = await new AxeBuilder({ page: reviewer }).analyze();
+  const lines = results.violations.map((v) => `${v.id} (${v.impact ?? "?"}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(" | ")}`);
+  expect(lines, "axe on the review page").toEqual([]);
+  await reviewer.context().close();
+});
+
 test("after approving, the queue says 'You approved' to that reviewer only", async ({ browser }) => {
   const reviewer = await as(browser, "reviewer1@certdesk.test");
   await reviewer.goto(`/reviews/${state.id}`);
