@@ -145,7 +145,7 @@ test("help pages render docs/ and have zero axe violations", async ({ browser })
   await page.context().close();
 });
 
-test("tokens: link to the API docs, copy the new token, optional expiry shown and enforced only after it", async ({ browser }) => {
+test("tokens: link to the API docs, copy the new token, optional expiry shown and the token working before it (the refusal after it: app/api/v1/token-expiry.test.ts)", async ({ browser }) => {
   const page = await as(browser, "partner@acme.test", { clipboard: true });
   await page.goto("/tokens");
   await page.getByRole("link", { name: "Partner API documentation" }).click();
