@@ -5,6 +5,7 @@ import { requireApiUser } from "@/lib/auth/session";
 import { apiSegments } from "@/lib/http/route-params";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { downloadIssued } from "@/lib/ca/download-issued";
+import { attachmentResponse } from "@/lib/http/attachment-response";
 import { withProblems } from "@/lib/submissions/http/problem";
 
 export const dynamic = "force-dynamic";
@@ -18,13 +19,6 @@ export async function GET(request: Request, context: { params: Promise<Params> }
     const { submissionId } = apiSegments({ appId: params.appId, env: params.env, submissionId: params.submissionId }, { appId: "uuid", env: "environment-key", submissionId: "uuid" });
     const h = await headers();
     const file = await downloadIssued(await getDb(), { actor: { kind: "user", user, meta: { ip: clientIpFrom(h), userAgent: userAgentFrom(h) } }, submissionId, name: String(params.name) });
-    return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
-      headers: {
-        "content-type": file.contentType,
-        "content-disposition": `attachment; filename="${file.fileName}"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return attachmentResponse({ bytes: file.bytes, name: file.fileName, contentType: file.contentType });
   });
 }

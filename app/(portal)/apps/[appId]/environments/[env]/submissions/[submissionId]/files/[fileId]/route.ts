@@ -6,6 +6,7 @@ import { requireApiUser } from "@/lib/auth/session";
 import { apiSegments } from "@/lib/http/route-params";
 import { clientIpFrom, userAgentFrom } from "@/lib/auth/client-ip";
 import { downloadFile } from "@/lib/submissions/download-file";
+import { attachmentResponse } from "@/lib/http/attachment-response";
 import { withProblems } from "@/lib/submissions/http/problem";
 
 export const dynamic = "force-dynamic";
@@ -21,15 +22,6 @@ export async function GET(request: Request, context: { params: Promise<Params> }
       { db: await getDb(), storage: getStorage() },
       { actor: { kind: "user", user, meta: { ip: clientIpFrom(h), userAgent: userAgentFrom(h) } }, submissionId, fileId },
     );
-    // ASCII fallback plus RFC 5987 name: the partner's file name never breaks the header.
-    const ascii = file.name.replace(/[^\x20-\x7e]|[\\"]/g, "_");
-    return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
-      headers: {
-        "content-type": file.contentType,
-        "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return attachmentResponse(file);
   });
 }
