@@ -10,9 +10,10 @@ import { getDb } from "@/lib/db";
 import { loadAppOverview } from "@/lib/submissions/app-overview";
 import { appCrumbs, environmentPath } from "@/lib/navigation/crumbs";
 import { programHelpHref } from "@/lib/help/links";
-import { isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
-import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { isoDay } from "@/app/_data/certificate-status";
+import { Badge, Breadcrumbs, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
+import { SubmissionsTable } from "./_components/submissions-table";
 
 type Params = { appId: string };
 
@@ -129,36 +130,7 @@ export default async function AppPage({ params }: { params: Promise<Params> }) {
             {env.latestSubmissions.length === 0 ? (
               <p className="meta">No submissions yet.</p>
             ) : (
-              <TableRegion label={`Latest submissions, ${env.label}`}>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Uploaded</th>
-                      <th scope="col">Kind</th>
-                      <th scope="col">Leaf subject</th>
-                      <th scope="col">Verdict</th>
-                      <th scope="col">Status</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {env.latestSubmissions.map((s) => (
-                      <tr key={s.id}>
-                        <td>
-                          <Link href={`${envHref}/submissions/${s.id}`}>
-                            <DateTime value={s.createdAt} />
-                          </Link>
-                        </td>
-                        <td>
-                          {s.kind === "csr" ? "CSR" : "Certificate chain"} ({s.purpose})
-                        </td>
-                        <td className="mono">{s.leafSubject ?? "—"}</td>
-                        <td>{s.verdict}</td>
-                        <td>{submissionStatusLabel(s.status)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableRegion>
+              <SubmissionsTable label={`Latest submissions, ${env.label}`} environmentHref={envHref} rows={env.latestSubmissions} />
             )}
             {env.submissionCount > env.latestSubmissions.length ? (
               <p className="meta">

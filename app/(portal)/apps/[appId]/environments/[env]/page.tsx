@@ -6,14 +6,15 @@ import { requireUser, loadEnvironmentForUser } from "@/lib/auth/session";
 import { pageSegments } from "@/lib/http/route-params";
 import { getDb } from "@/lib/db";
 import { loadEnvironmentDetail } from "@/lib/submissions/app-grid";
-import { describeCell, isoDay, submissionStatusLabel } from "@/app/_data/certificate-status";
-import { Badge, Breadcrumbs, DateTime, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
+import { describeCell, isoDay } from "@/app/_data/certificate-status";
+import { Badge, Breadcrumbs, EmptyState, PageHeader, TableRegion } from "@/app/_components/ui";
 import { environmentCrumbs } from "@/lib/navigation/crumbs";
 import { ExpiryBadge } from "@/app/_components/expiry-badge";
 import { tableClassName } from "@/app/_components/data-table";
 import { SuccessNotice } from "@/app/_components/danger-confirm";
 import { ScheduleSummary } from "./schedule/_components/schedule-summary";
 import { TestYourCertificate } from "./_components/test-your-certificate";
+import { SubmissionsTable } from "../../_components/submissions-table";
 
 type Params = { appId: string; env: string };
 
@@ -153,44 +154,12 @@ export default async function EnvironmentPage({ params, searchParams }: { params
               Every upload is kept, including rejected ones and drafts a newer upload superseded
               {detail.submissionCount > detail.submissions.length ? ` (the latest ${detail.submissions.length} of ${detail.submissionCount} are shown)` : ""}.
             </p>
-            <TableRegion label="Submissions">
-              <table className={tableClassName("cards")} data-testid="attempts">
-                <thead>
-                  <tr>
-                    <th scope="col">Uploaded</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Leaf subject</th>
-                    <th scope="col">Verdict</th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {detail.submissions.map((s) => (
-                    <tr key={s.id}>
-                      <td>
-                        <Link href={`/apps/${app.id}/environments/${encodeURIComponent(environment.key)}/submissions/${s.id}`}>
-                          <DateTime value={s.createdAt} />
-                        </Link>
-                      </td>
-                      <td data-label="Kind">
-                        {s.kind === "csr" ? "CSR" : "Certificate chain"} ({s.purpose})
-                      </td>
-                      <td className="mono" data-label="Leaf subject">{s.leafSubject ?? "—"}</td>
-                      <td data-label="Verdict">
-                        <Badge tone={s.verdict === "accepted" ? "success" : "danger"}>{s.verdict === "accepted" ? "Accepted" : "Rejected"}</Badge>
-                        {s.errors || s.warnings ? (
-                          <span className="meta">
-                            {" "}
-                            {[s.errors ? `${s.errors} ${s.errors === 1 ? "error" : "errors"}` : "", s.warnings ? `${s.warnings} ${s.warnings === 1 ? "warning" : "warnings"}` : ""].filter(Boolean).join(", ")}
-                          </span>
-                        ) : null}
-                      </td>
-                      <td data-label="Status">{submissionStatusLabel(s.status)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableRegion>
+            <SubmissionsTable
+              label="Submissions"
+              testId="attempts"
+              environmentHref={`/apps/${app.id}/environments/${encodeURIComponent(environment.key)}`}
+              rows={detail.submissions}
+            />
           </>
         )}
       </section>
