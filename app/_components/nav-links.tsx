@@ -15,17 +15,14 @@ export function NavLinks({ items }: { items: NavItem[] }) {
           const current = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
           return (
             <li key={item.href}>
-              {/* The badge is drawn as a box, which makes browsers pad the computed name ("Notifications ( 2 unread)"): the name is given whole. */}
-              <Link
-                href={item.href}
-                aria-current={current ? "page" : undefined}
-                aria-label={item.count ? `${item.label} (${item.count.n} ${item.count.word})` : undefined}
-              >
+              <Link href={item.href} aria-current={current ? "page" : undefined}>
                 {item.label}
                 {item.count ? (
-                  <span className="nav__count" aria-hidden="true">
-                    {item.count.n}
-                  </span>
+                  <>
+                    <span className="visually-hidden"> (</span>
+                    <span className="nav__count">{item.count.n}</span>
+                    <span className="visually-hidden"> {item.count.word})</span>
+                  </>
                 ) : null}
               </Link>
             </li>

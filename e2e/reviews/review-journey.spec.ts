@@ -80,7 +80,7 @@ test("a reviewer requests changes; a comment is required", async ({ browser }) =
 
 test("the partner is notified and resubmits", async ({ browser }) => {
   const partner = await as(browser, "partner@acme.test");
-  await expect(partner.getByRole("link", { name: /^Notifications \(1 unread\)$/ })).toBeVisible();
+  await expect(partner.getByRole("link", { name: /Notifications \(\s*1\s+unread\)/ })).toBeVisible();
   await partner.getByRole("link", { name: /Notifications/ }).click();
   await expect(partner.getByRole("heading", { name: /Changes requested: Acme Checkout — Production/ })).toBeVisible();
   await expect(partner.getByText("Please use the new issuing CA and send the full chain again.")).toBeVisible();
@@ -123,7 +123,7 @@ test("the partner sees the submission approved and the notification", async ({ b
   const partner = await as(browser, "partner@acme.test");
   await partner.goto(`/apps/${state.appId}/environments/production/submissions/${state.second}`);
   await expect(partner.getByTestId("submission-status")).toHaveText(/^Approved/);
-  await partner.getByRole("link", { name: /^Notifications \(1 unread\)$/ }).click();
+  await partner.getByRole("link", { name: /Notifications \(\s*1\s+unread\)/ }).click();
   await expect(partner.getByRole("heading", { name: /Approved: Acme Checkout — Production/ })).toBeVisible();
   await partner.getByRole("button", { name: "Mark all read" }).click();
   await expect(partner.getByRole("link", { name: "Notifications", exact: true })).toBeVisible();
