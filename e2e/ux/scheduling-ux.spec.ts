@@ -83,6 +83,15 @@ test("a production certificate is approved, and support plans three windows for 
   await partner.goto("/apps");
   const href = await partner.getByRole("link", { name: /^Production environment of Acme Checkout/ }).getAttribute("href");
   state.appId = href!.split("/")[2];
+  // Earlier journeys (reviews, submissions) leave Acme Checkout's production mTLS slot in review:
+  // free it as its partner would, through the API, so this upload can be sent.
+  await partner.goto(`/apps/${state.appId}/environments/production`);
+  const inReview = partner.getByTestId("attempts").locator("tr", { hasText: "In review" }).filter({ hasText: "(mtls)" });
+  const ids = await inReview.locator('a[href*="/submissions/"]').evaluateAll((links) => links.map((a) => a.getAttribute("href")!.split("/").pop()!));
+  for (const id of ids) {
+    const withdrawn = await partner.request.post(`/api/v1/submissions/${id}/withdraw`, { headers: { authorization: "Bearer certdesk_demo_acme" } });
+    expect(withdrawn.ok()).toBe(true);
+  }
   await partner.goto(`/apps/${state.appId}/environments/production/submissions/new`);
   const label = `uxsched${Date.now().toString(36)}`;
   const chain = await acmeChain(label);
