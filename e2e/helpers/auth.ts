@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContextOptions, type Locator, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "certdesk-demo";
 
@@ -9,4 +9,19 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/signin/);
+}
+
+/** A page in its own browser context (UTC unless the options say otherwise), signed in as `email`. */
+export async function signedInPage(browser: Browser, email: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ timezoneId: "UTC", ...options });
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** Opens a two-step form (the <details> around it) and returns the form. */
+export async function openConfirm(_page: Page, form: Locator): Promise<Locator> {
+  await form.locator("xpath=ancestor::details[1]").locator("summary").click();
+  await expect(form).toBeVisible();
+  return form;
 }

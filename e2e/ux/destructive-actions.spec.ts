@@ -6,7 +6,7 @@
  * through booking, cancellation, immediate enablement and revocation.
  */
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { signIn } from "../helpers/auth";
+import { openConfirm, signedInPage } from "../helpers/auth";
 import { acmeChain, TempFiles } from "../submissions/material";
 import { formatInZone } from "../../lib/scheduling/time";
 
@@ -16,19 +16,7 @@ const state: { appId?: string; submissionId?: string; subject?: string } = {};
 test.describe.configure({ mode: "serial" });
 test.afterAll(() => files.remove());
 
-async function as(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ timezoneId: "UTC" });
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
-
-/** Opens the two-step form (the <details> around it) and returns the form. */
-async function openConfirm(page: Page, form: Locator): Promise<Locator> {
-  await form.locator("xpath=ancestor::details[1]").locator("summary").click();
-  await expect(form).toBeVisible();
-  return form;
-}
+const as = (browser: Browser, email: string): Promise<Page> => signedInPage(browser, email);
 
 /** Submits a form without the browser's own `required` check: the server must refuse on its own. */
 async function submitUnchecked(form: Locator, button: string): Promise<void> {

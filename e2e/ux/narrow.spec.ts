@@ -7,7 +7,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { signIn } from "../helpers/auth";
+import { signedInPage, signIn } from "../helpers/auth";
 import { acmeChain } from "../submissions/material";
 
 const PHONE = { width: 390, height: 844 };
@@ -17,12 +17,7 @@ const state: { appId?: string; submissionId?: string; subject?: string } = {};
 
 test.describe.configure({ mode: "serial" });
 
-async function as(browser: Browser, email: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ timezoneId: "UTC", viewport });
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
+const as = (browser: Browser, email: string, viewport: { width: number; height: number }): Promise<Page> => signedInPage(browser, email, { viewport });
 
 async function expectNoViolations(page: Page, what: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();

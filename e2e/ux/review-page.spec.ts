@@ -7,19 +7,14 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { signIn } from "../helpers/auth";
+import { signedInPage } from "../helpers/auth";
 import { TempFiles } from "../submissions/material";
 
 const files = new TempFiles();
 const label = `ux${Date.now().toString(36)}`;
 test.afterAll(() => files.remove());
 
-async function as(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ timezoneId: "UTC" });
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
+const as = (browser: Browser, email: string): Promise<Page> => signedInPage(browser, email);
 
 /** A CSR from its own new RSA 2048 key, as the upload page's openssl command makes it. */
 function csr(name: string, cn: string): string {

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { signIn } from "../helpers/auth";
+import { signedInPage } from "../helpers/auth";
 import { TempFiles } from "../submissions/material";
 
 const PHONE = { width: 390, height: 844 };
@@ -21,12 +21,8 @@ const state: { id?: string; partnerUrl?: string } = {};
 
 test.describe.configure({ mode: "serial" });
 
-async function as(browser: Browser, email: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ timezoneId: "UTC", ...(viewport ? { viewport } : {}), acceptDownloads: true });
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
+const as = (browser: Browser, email: string, viewport?: { width: number; height: number }): Promise<Page> =>
+  signedInPage(browser, email, { ...(viewport ? { viewport } : {}), acceptDownloads: true });
 
 /** A CSR from its own new RSA 2048 key, as the upload page's openssl command makes it. */
 function csr(name: string, cn: string): string {

@@ -6,8 +6,8 @@
  * is UTC); the calendar is picked by app then environment and its cell names the booked
  * certificate. Serial; the booking is cancelled at the end (journeys share one portal).
  */
-import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { signIn } from "../helpers/auth";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { openConfirm, signedInPage } from "../helpers/auth";
 import { acmeChain, TempFiles } from "../submissions/material";
 import { formatInZone, formatInZones, localDate, zonedToUtc } from "../../lib/scheduling/time";
 
@@ -19,19 +19,7 @@ const SCOPE = "self-signed-allowed/production";
 test.describe.configure({ mode: "serial" });
 test.afterAll(() => files.remove());
 
-async function as(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ timezoneId: "UTC" });
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
-
-/** Opens the two-step form (the <details> around it) and returns the form. */
-async function openConfirm(page: Page, form: Locator): Promise<Locator> {
-  await form.locator("xpath=ancestor::details[1]").locator("summary").click();
-  await expect(form).toBeVisible();
-  return form;
-}
+const as = (browser: Browser, email: string): Promise<Page> => signedInPage(browser, email);
 
 /** A Paris wall-clock time `days` from today (Paris), as the window form takes it and as an instant. */
 function parisDay(days: number, time: string): { date: string; time: string; at: Date } {
