@@ -417,12 +417,16 @@ function nameKey(rdns: Rdn[]): string {
   return rdns
     .map((rdn) =>
       rdn
-        .map((a) => `${a.oid}=${a.tag ? a.value.normalize("NFKC").toLowerCase().trim().replace(/\s+/g, " ") : a.value}`)
+        .map((a) => `${a.oid}=${a.tag ? foldValue(a.value) : a.value}`)
         .sort()
         .join("+"),
     )
     .join("/");
 }
+
+// ASCII is its own NFKC form: only values with other characters pay for ICU's normalisation.
+const NON_ASCII_RE = /[^\x00-\x7f]/;
+const foldValue = (v: string): string => (NON_ASCII_RE.test(v) ? v.normalize("NFKC") : v).toLowerCase().trim().replace(/\s+/g, " ");
 
 const ATTR_SHORT: Record<string, string> = {
   "2.5.4.3": "CN",

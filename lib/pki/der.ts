@@ -164,8 +164,26 @@ export function whole(buf: Uint8Array, tlv: Tlv): Uint8Array {
   return buf.subarray(tlv.start, tlv.end);
 }
 
+// Certificates repeat the same few dozen OIDs (attribute types, extensions, algorithms): short
+// encodings are remembered by their bytes. Bounded: once full, new OIDs are decoded every time.
+const oidCache = new Map<string, string>();
+const OID_CACHE_LIMIT = 4096;
+const OID_CACHE_MAX_BYTES = 24;
+
 /** Dotted OID from the content octets of an OBJECT IDENTIFIER. */
 export function decodeOid(bytes: Uint8Array): string {
+  if (bytes.length === 0 || bytes.length > OID_CACHE_MAX_BYTES) return decodeOidBytes(bytes);
+  let key = "";
+  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(bytes[i]!);
+  let oid = oidCache.get(key);
+  if (oid === undefined) {
+    oid = decodeOidBytes(bytes);
+    if (oidCache.size < OID_CACHE_LIMIT) oidCache.set(key, oid);
+  }
+  return oid;
+}
+
+function decodeOidBytes(bytes: Uint8Array): string {
   if (bytes.length === 0) throw new DerError("empty OID");
   const parts: number[] = [];
   let v = 0;
@@ -185,9 +203,11 @@ export function decodeOid(bytes: Uint8Array): string {
   return parts.join(".");
 }
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 export function toHex(bytes: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) s += HEX_PAIRS[bytes[i]!]!;
   return s;
 }
 
