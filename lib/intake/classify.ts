@@ -89,9 +89,10 @@ function decodeText(bytes: Uint8Array): string {
   // Windows tools (PowerShell's `>` redirection, Notepad) write UTF-16 with a byte-order mark.
   if (startsWith(bytes, [0xff, 0xfe])) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
   if (startsWith(bytes, [0xfe, 0xff])) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  const text = UTF8.decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+const UTF8 = new TextDecoder("utf-8", { fatal: false });
 
 function looksLikeText(bytes: Uint8Array): boolean {
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) return true;
@@ -309,7 +310,10 @@ export function classifyBytes(bytes: Uint8Array, where: Location, options: Class
 }
 
 function classifyInto(out: Collector, bytes: Uint8Array): void {
-  if (bytes.length === 0 || (looksLikeText(bytes) && decodeText(bytes).trim() === "")) {
+  // Whether the bytes read as text, and the text, are worked out once per file.
+  const textual = looksLikeText(bytes);
+  const text = textual ? decodeText(bytes) : undefined;
+  if (bytes.length === 0 || (text !== undefined && text.trim() === "")) {
     out.unusable("empty");
     return;
   }
@@ -329,8 +333,8 @@ function classifyInto(out: Collector, bytes: Uint8Array): void {
   if (bytes[0] === 0x30) {
     const first = readTop(bytes);
     // A text file can start with "0" (0x30): DER only when it is not text, or reads as something known.
-    if ("tlv" in first && (!looksLikeText(bytes) || shapeOf(bytes, first.tlv).kind !== "unknown")) return classifyDer(out, bytes);
-    if (!("tlv" in first) && !looksLikeText(bytes)) {
+    if ("tlv" in first && (!textual || shapeOf(bytes, first.tlv).kind !== "unknown")) return classifyDer(out, bytes);
+    if (!("tlv" in first) && !textual) {
       const key = partialKeyShape(bytes);
       if (key) return out.key(`${key}, cut short or damaged`);
       out.problem(
@@ -344,7 +348,7 @@ function classifyInto(out: Collector, bytes: Uint8Array): void {
   // Documents and images first: a PDF or RTF passes for text, but is never PEM.
   const magic = MAGIC.find((m) => startsWith(bytes, m.bytes, m.offset));
   if (magic) return out.unusable(magic.what);
-  if (looksLikeText(bytes)) return classifyText(out, decodeText(bytes));
+  if (text !== undefined) return classifyText(out, text);
   out.unusable("binary data of an unknown kind");
 }
 
