@@ -66,4 +66,26 @@ describe("signature engines", () => {
     expect(viaNode).toEqual({ ok: false, reason: "issuer public key cannot be imported (malformed or unsupported)" });
     expect(inspectCertificate(cert.der).selfSigned).toBe(false);
   });
+
+  it("remembers a CA certificate's result only for the same certificate under the same issuer key", async () => {
+    const keys = { algorithm: "EC", curve: "P-256" } as const;
+    const root = await mintCertificate({ subject: "CN=Engines Memo Root", ca: true, keys, keyLabel: "engines-memo-root" });
+    // Same subject, another key: a look-alike issuer must not inherit the genuine issuer's answers.
+    const impostor = await mintCertificate({ subject: "CN=Engines Memo Root", ca: true, keys, keyLabel: "engines-memo-impostor" });
+    const ica = await mintCertificate({ subject: "CN=Engines Memo CA", issuer: root, ca: true, keys, keyLabel: "engines-memo-ica" });
+    const child = parseCertificate(ica.der);
+    const genuine = parseCertificate(root.der);
+    const lookAlike = parseCertificate(impostor.der);
+    const tampered = parseCertificate(withFlippedSignatureByte(ica));
+    for (const crypto of [globalThis.crypto, wrapped]) {
+      // Asked twice each, interleaved, so a remembered answer would show up on the second round.
+      for (let round = 0; round < 2; round++) {
+        expect((await verifyCertificateSignature(child, genuine, crypto)).ok).toBe(true);
+        expect((await verifyCertificateSignature(child, lookAlike, crypto)).ok).toBe(false);
+        expect((await verifyCertificateSignature(tampered, genuine, crypto)).ok).toBe(false);
+        // A separate parse of the same bytes (another upload) gets the same answers.
+        expect((await verifyCertificateSignature(parseCertificate(ica.der.slice()), genuine, crypto)).ok).toBe(true);
+      }
+    }
+  });
 });

@@ -451,11 +451,17 @@ function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
 }
 
 const nodeCaResults = new Map<string, SignatureCheck>();
+// The same pair of parsed objects asks again on every upload through one CA (parses are shared
+// per content): answered by identity first, without building the content key.
+const nodeCaByObject = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, SignatureCheck>>();
 
 /** {@link verifyCertificateSignature} on the node:crypto engine, synchronously; CA results remembered as there. */
 function nodeCertificateCheck(child: ParsedCertificate, issuer: ParsedCertificate): SignatureCheck {
   const run = () => verifyWithNode({ signed: child.tbs, signature: child.signature, issuer }, signatureScheme(child.sigAlgOid, child.sigAlgParams));
   if (!child.basicConstraints?.ca) return run();
+  let byIssuer = nodeCaByObject.get(child);
+  const seen = byIssuer?.get(issuer);
+  if (seen) return seen;
   const key = `${latin1Of(issuer.spki)}|${latin1Of(child.der)}`;
   let r = nodeCaResults.get(key);
   if (!r) {
@@ -463,6 +469,8 @@ function nodeCertificateCheck(child: ParsedCertificate, issuer: ParsedCertificat
     if (nodeCaResults.size >= CA_RESULT_LIMIT) nodeCaResults.delete(nodeCaResults.keys().next().value!);
     nodeCaResults.set(key, r);
   }
+  if (!byIssuer) nodeCaByObject.set(child, (byIssuer = new WeakMap()));
+  byIssuer.set(issuer, r);
   return r;
 }
 
