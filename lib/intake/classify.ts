@@ -378,7 +378,9 @@ function classifyText(out: Collector, text: string): void {
   if (putty >= 0) return out.key(`a PuTTY private key file, line ${putty + 1}`);
   if (/"kty"\s*:/.test(text) && /"d"\s*:\s*"/.test(text)) return out.key("a JSON Web Key with its private part");
 
-  const scan = scanPem(normalisePemText(text));
+  // One split of the text serves every line-based look (it was split three times).
+  const normalised = normalisePemText(text, lines);
+  const scan = scanPem(normalised, normalised === text ? lines : undefined);
   const certLabels = new Set(["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PKCS7", "PKCS #7 SIGNED DATA", "CMS", "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
   for (const block of scan.blocks) {
     if (block.privateKey) {

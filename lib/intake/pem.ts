@@ -60,11 +60,11 @@ export function splitLines(text: string): string[] {
  * (armour and base64 on one line). Text that is already proper PEM is returned unchanged,
  * so reported line numbers match the partner's file.
  */
-export function normalisePemText(text: string): string {
+export function normalisePemText(text: string, textLines?: readonly string[]): string {
   let t = text;
   if (/-----BEGIN [A-Z0-9 #]{1,40}-----\\[rn]/.test(t)) t = t.replace(/\\r\\n|\\n|\\r/g, "\n").replace(/\\\//g, "/");
   if (!/-----(?:BEGIN|END) [A-Z0-9 #]{1,40}-----/.test(t)) return t;
-  const lines = splitLines(t);
+  const lines = t === text && textLines ? textLines : splitLines(t);
   let changed = false;
   const out = lines.map((line) => {
     const trimmed = line.trim();
@@ -79,8 +79,8 @@ export function normalisePemText(text: string): string {
   return changed ? out.join("\n") : t;
 }
 
-export function scanPem(text: string): PemScan {
-  const lines = splitLines(text);
+/** `lines`, when given, must be `splitLines(text)` (a caller that already split the text). */
+export function scanPem(text: string, lines: readonly string[] = splitLines(text)): PemScan {
   const blocks: PemBlock[] = [];
   const strays: PemScan["strays"] = [];
   let i = 0;
@@ -136,7 +136,7 @@ export function scanPem(text: string): PemScan {
 }
 
 /** Decodes the lines strictly between BEGIN (1-based `beginLine`) and END. */
-function decodeBody(lines: string[], beginLine: number, endLine: number, label: string): { der: Uint8Array } | { problem: string } {
+function decodeBody(lines: readonly string[], beginLine: number, endLine: number, label: string): { der: Uint8Array } | { problem: string } {
   let b64 = "";
   let k = beginLine; // 0-based index of the first body line
   // RFC 1421 headers (Proc-Type, DEK-Info) and their continuation lines, then a blank line.
