@@ -168,9 +168,11 @@ export function signatureAlgorithmInfo(oid: string): SignatureAlgorithmInfo {
   return known ? { oid, name: known.name, ...(known.hash ? { hash: known.hash } : {}) } : { oid, name: oid };
 }
 
+const WANTED_ATTRIBUTES: ReadonlySet<string> = new Set(["CN", "O", "OU", "C", "ST", "L", "emailAddress", "organizationIdentifier", "serialNumber"]);
+
 function attributes(name: ParsedName): SubjectAttributes {
   const out: SubjectAttributes = {};
-  const wanted = new Set(["CN", "O", "OU", "C", "ST", "L", "emailAddress", "organizationIdentifier", "serialNumber"]);
+  const wanted = WANTED_ATTRIBUTES;
   for (const rdn of name.rdns)
     for (const a of rdn) {
       const key = attributeName(a.oid);
