@@ -425,7 +425,7 @@ function nameKey(rdns: Rdn[]): string {
 }
 
 // ASCII is its own NFKC form: only values with other characters pay for ICU's normalisation.
-const NON_ASCII_RE = /[^\x00-\x7f]/;
+const NON_ASCII_RE = /[^\p{ASCII}]/u;
 const foldValue = (v: string): string => (NON_ASCII_RE.test(v) ? v.normalize("NFKC") : v).toLowerCase().trim().replace(/\s+/g, " ");
 
 const ATTR_SHORT: Record<string, string> = {
