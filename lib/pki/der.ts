@@ -173,8 +173,7 @@ const OID_CACHE_MAX_BYTES = 24;
 /** Dotted OID from the content octets of an OBJECT IDENTIFIER. */
 export function decodeOid(bytes: Uint8Array): string {
   if (bytes.length === 0 || bytes.length > OID_CACHE_MAX_BYTES) return decodeOidBytes(bytes);
-  let key = "";
-  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(bytes[i]!);
+  const key = latin1(bytes);
   let oid = oidCache.get(key);
   if (oid === undefined) {
     oid = decodeOidBytes(bytes);
