@@ -4,10 +4,9 @@
  * needed), Approve is disabled in their decision form and says when they approved. The
  * submission is withdrawn at the end, so the slot is free for the next journey.
  */
-import { execFileSync } from "node:child_process";
-import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signedInPage } from "../helpers/auth";
+import { submitGlobexCardsCsrs } from "../helpers/globex";
 import { TempFiles } from "../submissions/material";
 
 const files = new TempFiles();
@@ -16,26 +15,9 @@ test.afterAll(() => files.remove());
 
 const as = (browser: Browser, email: string): Promise<Page> => signedInPage(browser, email);
 
-/** A CSR from its own new RSA 2048 key, as the upload page's openssl command makes it. */
-function csr(name: string, cn: string): string {
-  const keyFile = files.write(`${name}.key`, "");
-  execFileSync("openssl", ["genrsa", "-out", keyFile, "2048"], { stdio: "ignore" });
-  const csrFile = path.join(files.dir, `${name}.csr`);
-  execFileSync("openssl", ["req", "-new", "-key", keyFile, "-out", csrFile, "-subj", `/C=FR/ST=IdF/L=Paris/O=Globex Financial/CN=${cn}/emailAddress=pki@globex.test`]);
-  return csrFile;
-}
-
 test("evidence first, decision last; after approving, Approve is disabled with the time", async ({ browser }) => {
   const partner = await as(browser, "partner@globex.test");
-  await partner.goto("/apps");
-  await partner.getByRole("link", { name: /^Production environment of Globex Cards/ }).click();
-  await partner.getByRole("link", { name: "New submission" }).click();
-  await partner.getByLabel("Choose files").setInputFiles([csr("mtls", `cards-${label}.globex.test`), csr("signature", `signing-${label}.globex.test`)]);
-  await partner.getByRole("button", { name: "Upload and check" }).click();
-  await expect(partner.getByText("Accepted", { exact: true })).toBeVisible();
-  await partner.getByRole("button", { name: "Submit for review" }).click();
-  await expect(partner.getByTestId("submission-status")).toHaveText("In review");
-  const submissionId = partner.url().split("/").pop()!;
+  const submissionId = (await submitGlobexCardsCsrs(partner, files, label)).split("/").pop()!;
 
   const reviewer = await as(browser, "reviewer1@certdesk.test");
   await reviewer.goto(`/reviews/${submissionId}`);

@@ -6,12 +6,11 @@
  * size (390 × 844) the queue's link is on screen without sideways scrolling, with axe clean.
  * Serial; the submission it creates (Globex Cards, production) is withdrawn afterwards.
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signedInPage } from "../helpers/auth";
+import { submitGlobexCardsCsrs } from "../helpers/globex";
 import { TempFiles } from "../submissions/material";
 
 const PHONE = { width: 390, height: 844 };
@@ -24,27 +23,10 @@ test.describe.configure({ mode: "serial" });
 const as = (browser: Browser, email: string, viewport?: { width: number; height: number }): Promise<Page> =>
   signedInPage(browser, email, { ...(viewport ? { viewport } : {}), acceptDownloads: true });
 
-/** A CSR from its own new RSA 2048 key, as the upload page's openssl command makes it. */
-function csr(name: string, cn: string): string {
-  const keyFile = files.write(`${name}.key`, "");
-  execFileSync("openssl", ["genrsa", "-out", keyFile, "2048"], { stdio: "ignore" });
-  const csrFile = path.join(files.dir, `${name}.csr`);
-  execFileSync("openssl", ["req", "-new", "-key", keyFile, "-out", csrFile, "-subj", `/C=FR/ST=IdF/L=Paris/O=Globex Financial/CN=${cn}/emailAddress=pki@globex.test`]);
-  return csrFile;
-}
-
 test.beforeAll(async ({ browser }) => {
   const partner = await as(browser, "partner@globex.test");
-  await partner.goto("/apps");
-  await partner.getByRole("link", { name: /^Production environment of Globex Cards/ }).click();
-  await partner.getByRole("link", { name: "New submission" }).click();
-  await partner.getByLabel("Choose files").setInputFiles([csr("mtls", `cards-${label}.globex.test`), csr("signature", `signing-${label}.globex.test`)]);
-  await partner.getByRole("button", { name: "Upload and check" }).click();
-  await expect(partner.getByText("Accepted", { exact: true })).toBeVisible();
-  await partner.getByRole("button", { name: "Submit for review" }).click();
-  await expect(partner.getByTestId("submission-status")).toHaveText("In review");
-  state.partnerUrl = partner.url();
-  state.id = partner.url().split("/").pop()!;
+  state.partnerUrl = await submitGlobexCardsCsrs(partner, files, label);
+  state.id = state.partnerUrl.split("/").pop()!;
   await partner.context().close();
 });
 
