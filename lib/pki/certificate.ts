@@ -9,7 +9,8 @@
  * undecodable extension the validator depends on is remembered in `malformedExtensions`
  * so validation can refuse it instead of guessing.
  */
-import { DerError, type Tlv, children, content, decodeOid, decodeStringStrict, decodeTime, expectTag, latin1, readTlv, toHex, whole } from "./der";
+import { bytesEqual, children, content, decodeStringStrict, decodeTime, DerError, expectTag, latin1, oidAt, readTlv, type Tlv, toHex, whole } from "./der";
+import { LruCache } from "./lru";
 
 export class CertificateParseError extends Error {
   override readonly name = "CertificateParseError";
@@ -217,11 +218,10 @@ export function toPem(der: Uint8Array, label = "CERTIFICATE"): string {
 
 // Parsed certificates are immutable values: cache them by input content so the same upload,
 // trust store or limbo case parsed twice costs nothing (Node's 140 roots on every call otherwise).
-const byString = new Map<string, ParsedCertificate>();
-const STRING_CACHE_LIMIT = 4096;
+// Least recently used out: the trust store and recurring CAs stay while one-off leaves pass.
+const byString = new LruCache<string, ParsedCertificate>(512);
 
 function remember(key: string, parsed: ParsedCertificate): void {
-  if (byString.size >= STRING_CACHE_LIMIT) byString.delete(byString.keys().next().value!);
   byString.set(key, parsed);
 }
 
@@ -313,7 +313,7 @@ function parseStructure(der: Uint8Array): ParsedCertificate {
     const seq = expectTag(children(der, f[i]!)[0], 0x30, "Extensions");
     for (const e of children(der, seq)) {
       const parts = children(der, expectTag(e, 0x30, "Extension"));
-      const oid = decodeOid(content(der, expectTag(parts[0], 0x06, "extnID")));
+      const oid = oidAt(der, expectTag(parts[0], 0x06, "extnID"));
       let critical = false;
       let j = 1;
       if (parts[j]?.tag === 0x01) {
@@ -334,7 +334,7 @@ function parseStructure(der: Uint8Array): ParsedCertificate {
     serial: content(der, serialTlv),
     sigAlgOid: sigAlg.oid,
     sigAlgParams: sigAlg.params,
-    sigAlgMismatch: sigAlg.oid !== tbsSigAlg.oid || toHex(sigAlg.params) !== toHex(tbsSigAlg.params),
+    sigAlgMismatch: sigAlg.oid !== tbsSigAlg.oid || !bytesEqual(sigAlg.params, tbsSigAlg.params),
     signature: sigContent.subarray(1),
     issuer,
     subject,
@@ -369,7 +369,7 @@ function timeField(der: Uint8Array, tlv: Tlv, field: "notBefore" | "notAfter"): 
 
 function parseAlgorithm(buf: Uint8Array, tlv: Tlv): { oid: string; params: Uint8Array } {
   const parts = children(buf, tlv);
-  const oid = decodeOid(content(buf, expectTag(parts[0], 0x06, "algorithm OID")));
+  const oid = oidAt(buf, expectTag(parts[0], 0x06, "algorithm OID"));
   const params = parts[1] ? whole(buf, parts[1]) : new Uint8Array(0);
   return { oid, params };
 }
@@ -396,7 +396,7 @@ export function parseName(buf: Uint8Array, tlv: Tlv): ParsedName {
     const rdn: Rdn = [];
     for (const avaTlv of children(buf, set)) {
       const [oidTlv, valTlv] = children(buf, expectTag(avaTlv, 0x30, "AttributeTypeAndValue"));
-      const oid = decodeOid(content(buf, expectTag(oidTlv, 0x06, "attribute type")));
+      const oid = oidAt(buf, expectTag(oidTlv, 0x06, "attribute type"));
       if (!valTlv) throw new DerError("attribute without value");
       const isString = STRING_TAGS.has(valTlv.tag);
       const text = isString ? decodeStringStrict(buf, valTlv) : undefined;
@@ -603,7 +603,7 @@ function decodeKnownExtensions(cert: ParsedCertificate): void {
   });
   attempt(OID.extKeyUsage, (v) => {
     const seq = expectTag(readTlv(v, 0), 0x30, "ExtKeyUsage");
-    cert.extendedKeyUsage = children(v, seq).map((t) => decodeOid(content(v, expectTag(t, 0x06, "KeyPurposeId"))));
+    cert.extendedKeyUsage = children(v, seq).map((t) => oidAt(v, expectTag(t, 0x06, "KeyPurposeId")));
   });
   attempt(OID.subjectAltName, (v) => {
     cert.sans = parseGeneralNames(v);

@@ -3,7 +3,7 @@
  * signature we checked against the certificate's issuer.
  */
 import { type ParsedName, pemToDer, parseName } from "./certificate";
-import { DerError, children, content, decodeOid, decodeTime, expectTag, readTlv, whole } from "./der";
+import { children, content, decodeTime, DerError, expectTag, oidAt, readTlv, whole } from "./der";
 
 export type ParsedCrl = {
   der: Uint8Array;
@@ -84,7 +84,7 @@ export function parseCrl(input: string | Uint8Array): ParsedCrl {
       if (exts) {
         for (const e of children(der, exts)) {
           const parts = children(der, e);
-          const oid = decodeOid(content(der, parts[0]!));
+          const oid = oidAt(der, parts[0]!);
           const v = content(der, parts[parts.length - 1]!);
           if (oid === "2.5.29.21") {
             reason = content(v, readTlv(v, 0))[0];
@@ -115,7 +115,7 @@ export function parseCrl(input: string | Uint8Array): ParsedCrl {
   if (f[i]?.tag === 0xa0) {
     for (const e of children(der, expectTag(children(der, f[i]!)[0], 0x30, "crlExtensions"))) {
       const parts = children(der, e);
-      const oid = decodeOid(content(der, parts[0]!));
+      const oid = oidAt(der, parts[0]!);
       const critical = parts.length === 3 && content(der, parts[1]!)[0] !== 0;
       if (oid === "2.5.29.28" || oid === "2.5.29.27") partitioned = true;
       if (oid === "2.5.29.28") issuingDistributionPoint = content(der, parts[parts.length - 1]!);
@@ -135,7 +135,7 @@ export function parseCrl(input: string | Uint8Array): ParsedCrl {
   return {
     der,
     tbs: whole(der, tbsTlv!),
-    sigAlgOid: decodeOid(content(der, algParts[0]!)),
+    sigAlgOid: oidAt(der, algParts[0]!),
     sigAlgParams: algParts[1] ? whole(der, algParts[1]) : new Uint8Array(0),
     signature: sig.subarray(1),
     issuer,

@@ -172,11 +172,25 @@ const OID_CACHE_MAX_BYTES = 24;
 
 /** Dotted OID from the content octets of an OBJECT IDENTIFIER. */
 export function decodeOid(bytes: Uint8Array): string {
-  if (bytes.length === 0 || bytes.length > OID_CACHE_MAX_BYTES) return decodeOidBytes(bytes);
-  const key = latin1(bytes);
+  return oidIn(bytes, 0, bytes.length);
+}
+
+/**
+ * Dotted OID of the OBJECT IDENTIFIER `tlv` of `buf`: {@link decodeOid} of its content without
+ * a view on it (certificates hold dozens of OIDs, and each view is an allocation).
+ */
+export function oidAt(buf: Uint8Array, tlv: Tlv): string {
+  return oidIn(buf, tlv.contentStart, tlv.end);
+}
+
+function oidIn(buf: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n === 0 || n > OID_CACHE_MAX_BYTES) return decodeOidBytes(buf.subarray(start, end));
+  let key = "";
+  for (let i = start; i < end; i++) key += String.fromCharCode(buf[i]!);
   let oid = oidCache.get(key);
   if (oid === undefined) {
-    oid = decodeOidBytes(bytes);
+    oid = decodeOidBytes(buf.subarray(start, end));
     if (oidCache.size < OID_CACHE_LIMIT) oidCache.set(key, oid);
   }
   return oid;
@@ -224,6 +238,8 @@ function quoteTime(s: string): string {
 
 /** Decodes UTCTime / GeneralizedTime (tags 0x17 / 0x18) to a Date. Errors quote the offending text. */
 export function decodeTime(buf: Uint8Array, tlv: Tlv): Date {
+  const usual = usualTime(buf, tlv);
+  if (usual) return usual;
   const s = latin1(content(buf, tlv));
   try {
     return decodeTimeText(s, tlv.tag);
@@ -232,6 +248,47 @@ export function decodeTime(buf: Uint8Array, tlv: Tlv): Date {
     if (e instanceof DerError && tlv.tag === 0x18) throw new DerError(`${quoteTime(s)} is not a valid GeneralizedTime (expected YYYYMMDDHHMMSSZ)`);
     throw e;
   }
+}
+
+/** Two ASCII digits at `p` as a number, or -1. */
+function twoDigits(buf: Uint8Array, p: number): number {
+  const a = buf[p]! - 0x30;
+  const b = buf[p + 1]! - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The forms RFC 5280 §4.1.2.5 prescribes (UTCTime YYMMDDHHMMSSZ, GeneralizedTime YYYYMMDDHHMMSSZ)
+ * read straight from the bytes, when valid; undefined sends anything else (and every invalid
+ * time, for its message) through {@link decodeTimeText}, which accepts the same values.
+ */
+function usualTime(buf: Uint8Array, tlv: Tlv): Date | undefined {
+  const p = tlv.contentStart;
+  const len = tlv.end - p;
+  let year: number;
+  let q: number;
+  if (tlv.tag === 0x17 && len === 13) {
+    const yy = twoDigits(buf, p);
+    if (yy < 0) return undefined;
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    q = p + 2;
+  } else if (tlv.tag === 0x18 && len === 15) {
+    const hi = twoDigits(buf, p);
+    const lo = twoDigits(buf, p + 2);
+    // Years below 100 take decodeTimeText's path (Date.UTC reads them as 19YY there too).
+    if (hi < 1 || lo < 0) return undefined;
+    year = hi * 100 + lo;
+    q = p + 4;
+  } else return undefined;
+  if (buf[q + 10] !== 0x5a) return undefined;
+  const mo = twoDigits(buf, q);
+  const d = twoDigits(buf, q + 2);
+  const h = twoDigits(buf, q + 4);
+  const mi = twoDigits(buf, q + 6);
+  const s = twoDigits(buf, q + 8);
+  if (mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined;
+  const date = new Date(Date.UTC(year, mo - 1, d, h, mi, s, 0));
+  return date.getUTCDate() === d ? date : undefined;
 }
 
 function decodeTimeText(s: string, tag: number): Date {

@@ -19,11 +19,14 @@ export {
   type ParsedName,
 } from "./certificate";
 export { parseCrl, type ParsedCrl } from "./crl";
+export { LruCache } from "./lru";
 export {
+  certificateIdentity,
   describeCertificate,
   fingerprintSha256,
   inspectCertificate,
   inspectCsr,
+  type CertificateIdentity,
   type CertificateInfo,
   type CsrInfo,
   type Psd2Info,

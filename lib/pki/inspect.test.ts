@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CertificateParseError, inspectCertificate, inspectCsr, isIssuerOf, isSelfSigned, toPem } from "./index";
-import { mintCertificate, mintChain, mintCsr, qcStatementsExtension } from "./testing/factory";
+import { CertificateParseError, certificateIdentity, inspectCertificate, inspectCsr, isIssuerOf, isSelfSigned, toPem, validatePath } from "./index";
+import { DEFAULT_AT, mintCertificate, mintChain, mintCsr, qcStatementsExtension } from "./testing/factory";
 
 const CERTS = path.resolve(import.meta.dirname, "../../../shared/testdata/certs");
 
@@ -88,6 +88,26 @@ describe("inspectCertificate on factory certificates", () => {
   });
 });
 
+describe("trust anchors", () => {
+  it("a root given only as a trust anchor is still described with its self-signature checked once a path reaches it", async () => {
+    const { root, intermediates, leaf } = await mintChain({ label: "anchor-described", keys: { algorithm: "EC", curve: "P-256" } });
+    // Index it first, as the policy layer does: identity only, no description yet.
+    expect(certificateIdentity(root.pem).fingerprintSha256).toBe(inspectCertificate(root.der).fingerprintSha256);
+    const good = await validatePath({ leaf: leaf.pem, intermediates: intermediates.map((c) => c.pem), trustAnchors: [root.pem], at: DEFAULT_AT });
+    expect(good.ok).toBe(true);
+    expect(good.path.map((c) => [c.selfIssued, c.selfSigned])).toEqual([[false, false], [false, false], [true, true]]);
+
+    // A root whose signature on itself is broken still anchors (RFC 5280 §6.1: an anchor's own
+    // signature is not part of path validation) but is not described as self-signed.
+    const broken = root.der.slice();
+    broken[broken.length - 3] = broken[broken.length - 3]! ^ 0x01;
+    const other = await validatePath({ leaf: leaf.pem, intermediates: intermediates.map((c) => c.pem), trustAnchors: [broken], at: DEFAULT_AT });
+    expect(other.path.at(-1)?.fingerprintSha256).toBe(certificateIdentity(broken).fingerprintSha256);
+    expect(other.path.at(-1)?.selfSigned).toBe(false);
+    expect(inspectCertificate(broken).selfSigned).toBe(false);
+  });
+});
+
 describe("inspectCsr", () => {
   it("verifies the signature and reports requested SANs", async () => {
     const csr = await mintCsr({ subject: "CN=Acme Client, O=Acme Payments Ltd", sans: [{ kind: "DNS", value: "client.acme.example" }], keys: { algorithm: "EC", curve: "P-256" } });
@@ -127,6 +147,21 @@ describe("inspection of the shared test corpus", () => {
       read++;
     }
     expect(read).toBeGreaterThan(500);
+  });
+
+  it("gives the same identity (subject, fingerprint, SPKI hash) as the full inspection, for every certificate OpenSSL reads", () => {
+    const rows = readFileSync(path.join(CERTS, "parse-status.tsv"), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
+    let compared = 0;
+    for (const [file, kind, , , openssl] of rows) {
+      if (kind !== "cert" || !openssl!.startsWith("ok")) continue;
+      const input = asInput(path.join(CERTS, file!));
+      // Identity first: it must not depend on a description made before it.
+      const id = certificateIdentity(input);
+      const { subject, fingerprintSha256, spkiSha256 } = inspectCertificate(input);
+      expect(id, file).toEqual({ subject, fingerprintSha256, spkiSha256 });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(500);
   });
 
   it("reads real chains, Mozilla roots and limbo-online chains", () => {

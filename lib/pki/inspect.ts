@@ -17,7 +17,7 @@ import {
   parseName,
   pemToDer,
 } from "./certificate";
-import { DerError, children, content, decodeOid, decodeString, expectTag, readTlv, toHex, whole } from "./der";
+import { children, content, decodeString, DerError, expectTag, oidAt, readTlv, toHex, whole } from "./der";
 import { SIGNATURE_ALGORITHMS, curveOf, selfSignatureAsGiven, verifySignature } from "./signature";
 
 export type SubjectAttributes = {
@@ -139,7 +139,7 @@ export function publicKeyInfo(spkiAlgOid: string, spkiAlgParams: Uint8Array, pub
         const curve = curveOf(spkiAlgParams);
         if (curve) return { algorithm, size: curve.name === "P-521" ? 521 : curve.size * 8, curve: curve.name };
         const t = readTlv(spkiAlgParams, 0);
-        const oid = t.tag === 0x06 ? decodeOid(content(spkiAlgParams, t)) : "explicit parameters";
+        const oid = t.tag === 0x06 ? oidAt(spkiAlgParams, t) : "explicit parameters";
         return { algorithm, size: publicKeyBits.length > 1 ? ((publicKeyBits.length - 1) / 2) * 8 : 0, curve: oid };
       }
       case "Ed25519":
@@ -195,7 +195,7 @@ function accessUrls(value: Uint8Array): { ocsp: string[]; caIssuers: string[] } 
   const seq = readTlv(value, 0);
   for (const ad of children(value, seq)) {
     const [m, loc] = children(value, ad);
-    const method = decodeOid(content(value, m!));
+    const method = oidAt(value, m!);
     const gn = parseGeneralName(value, loc!);
     if (gn.kind !== "URI") continue;
     if (method === "1.3.6.1.5.5.7.48.1") out.ocsp.push(gn.value);
@@ -222,7 +222,7 @@ function crlUrls(value: Uint8Array): string[] {
 }
 
 function policies(value: Uint8Array): string[] {
-  return children(value, readTlv(value, 0)).map((pi) => decodeOid(content(value, children(value, pi)[0]!)));
+  return children(value, readTlv(value, 0)).map((pi) => oidAt(value, children(value, pi)[0]!));
 }
 
 /** Decodes qcStatements (RFC 3739 / ETSI EN 319 412-5) including the PSD2 statement (ETSI TS 119 495). */
@@ -231,16 +231,16 @@ export function decodeQcStatements(value: Uint8Array): QcStatementsInfo {
   try {
     for (const st of children(value, expectTag(readTlv(value, 0), 0x30, "QCStatements"))) {
       const [oidTlv, infoTlv] = children(value, st);
-      const oid = decodeOid(content(value, expectTag(oidTlv, 0x06, "statementId")));
+      const oid = oidAt(value, expectTag(oidTlv, 0x06, "statementId"));
       info.statementOids.push(oid);
       if (oid === "0.4.0.1862.1.1") info.qcCompliance = true;
       else if (oid === "0.4.0.1862.1.6" && infoTlv) {
-        for (const t of children(value, infoTlv)) if (t.tag === 0x06) info.qcTypes.push(decodeOid(content(value, t)));
+        for (const t of children(value, infoTlv)) if (t.tag === 0x06) info.qcTypes.push(oidAt(value, t));
       } else if (oid === "0.4.0.19495.2" && infoTlv) {
         const [rolesTlv, ncaNameTlv, ncaIdTlv] = children(value, expectTag(infoTlv, 0x30, "PSD2QcType"));
         const roles: Psd2Role[] = children(value, expectTag(rolesTlv, 0x30, "RolesOfPSP")).map((r) => {
           const [roid, rname] = children(value, r);
-          return { oid: decodeOid(content(value, expectTag(roid, 0x06, "roleOfPspOid"))), name: rname ? decodeString(value, rname) : "" };
+          return { oid: oidAt(value, expectTag(roid, 0x06, "roleOfPspOid")), name: rname ? decodeString(value, rname) : "" };
         });
         info.psd2 = {
           roles,
@@ -343,6 +343,24 @@ export function inspectCertificate(input: string | Uint8Array): CertificateInfo 
   return describeCertificate(parseCertificate(input));
 }
 
+/** What identifies a certificate as a trust anchor: the {@link CertificateInfo} fields of that name. */
+export type CertificateIdentity = Pick<CertificateInfo, "subject" | "fingerprintSha256" | "spkiSha256">;
+
+/**
+ * The identity fields of {@link inspectCertificate} without the rest of the description (and
+ * without its self-signature check): what an index of trust anchors needs.
+ * Throws {@link CertificateParseError} like {@link inspectCertificate}.
+ *
+ * @example
+ * certificateIdentity(rootPem).fingerprintSha256 === inspectCertificate(rootPem).fingerprintSha256; // true
+ */
+export function certificateIdentity(input: string | Uint8Array): CertificateIdentity {
+  const cert = parseCertificate(input);
+  const known = described.get(cert);
+  if (known) return { subject: known.subject, fingerprintSha256: known.fingerprintSha256, spkiSha256: known.spkiSha256 };
+  return { subject: nameToString(cert.subject), fingerprintSha256: sha256Hex(cert.der), spkiSha256: sha256Hex(cert.spki) };
+}
+
 /**
  * SHA-256 of DER bytes (or the DER inside PEM), lowercase hex without colons.
  *
@@ -393,10 +411,10 @@ export async function inspectCsr(input: string | Uint8Array, crypto: Crypto = gl
     const spkiTlv = expectTag(info[2], 0x30, "subjectPKInfo");
     const [spkiAlg, spkBits] = children(der, spkiTlv);
     const spkiAlgParts = children(der, expectTag(spkiAlg, 0x30, "algorithm"));
-    const spkiAlgOid = decodeOid(content(der, spkiAlgParts[0]!));
+    const spkiAlgOid = oidAt(der, spkiAlgParts[0]!);
     const spkiAlgParams = spkiAlgParts[1] ? whole(der, spkiAlgParts[1]) : new Uint8Array(0);
     const algParts = children(der, expectTag(algTlv, 0x30, "signatureAlgorithm"));
-    const sigAlgOid = decodeOid(content(der, algParts[0]!));
+    const sigAlgOid = oidAt(der, algParts[0]!);
     const sigAlgParams = algParts[1] ? whole(der, algParts[1]) : new Uint8Array(0);
     const sigBits = content(der, expectTag(sigTlv, 0x03, "signature"));
     const publicKeyBits = content(der, expectTag(spkBits, 0x03, "subjectPublicKey")).subarray(1);
@@ -408,11 +426,11 @@ export async function inspectCsr(input: string | Uint8Array, crypto: Crypto = gl
     if (attrs?.tag === 0xa0) {
       for (const attr of children(der, attrs)) {
         const [oidTlv, valuesTlv] = children(der, attr);
-        if (decodeOid(content(der, oidTlv!)) !== "1.2.840.113549.1.9.14" || !valuesTlv) continue;
+        if (oidAt(der, oidTlv!) !== "1.2.840.113549.1.9.14" || !valuesTlv) continue;
         for (const extsTlv of children(der, valuesTlv))
           for (const e of children(der, extsTlv)) {
             const parts = children(der, e);
-            const oid = decodeOid(content(der, parts[0]!));
+            const oid = oidAt(der, parts[0]!);
             const critical = parts.length === 3 && content(der, parts[1]!)[0] !== 0;
             requestedExtensions.push({ oid, critical });
             const value = content(der, parts[parts.length - 1]!);
@@ -422,7 +440,7 @@ export async function inspectCsr(input: string | Uint8Array, crypto: Crypto = gl
                   const gn = parseGeneralName(value, g);
                   sans.push({ kind: gn.kind, value: gn.value });
                 }
-              if (oid === OID.extKeyUsage) extendedKeyUsage = children(value, readTlv(value, 0)).map((t) => decodeOid(content(value, t)));
+              if (oid === OID.extKeyUsage) extendedKeyUsage = children(value, readTlv(value, 0)).map((t) => oidAt(value, t));
             } catch {
               // A malformed requested extension is reported by its OID only; the CA would refuse it anyway.
             }

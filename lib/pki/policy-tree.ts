@@ -7,7 +7,7 @@
  * validity). The trust anchor is not part of the processed path (§6.1: certificates 1…n follow it).
  */
 import { type ParsedCertificate, OID, isSelfIssued as isSelfIssuedCert } from "./certificate";
-import { DerError, type Tlv, children, content, decodeOid, expectTag, readTlv } from "./der";
+import { children, content, DerError, expectTag, oidAt, readTlv, type Tlv } from "./der";
 
 export const ANY_POLICY = "2.5.29.32.0";
 
@@ -268,7 +268,7 @@ export function policyCertificate(cert: ParsedCertificate, selfIssued: boolean):
     const list: string[] = [];
     for (const pi of children(v, seq)) {
       const [id] = children(v, expectTag(pi, 0x30, "PolicyInformation"));
-      const oid = decodeOid(content(v, expectTag(id, 0x06, "CertPolicyId")));
+      const oid = oidAt(v, expectTag(id, 0x06, "CertPolicyId"));
       if (list.includes(oid)) out.duplicatePolicies.push(oid);
       else list.push(oid);
     }
@@ -281,7 +281,7 @@ export function policyCertificate(cert: ParsedCertificate, selfIssued: boolean):
     for (const pm of children(v, seq)) {
       const [a, b, extra] = children(v, expectTag(pm, 0x30, "PolicyMapping"));
       if (extra) throw new DerError("unexpected field in PolicyMapping");
-      list.push({ issuer: decodeOid(content(v, expectTag(a, 0x06, "issuerDomainPolicy"))), subject: decodeOid(content(v, expectTag(b, 0x06, "subjectDomainPolicy"))) });
+      list.push({ issuer: oidAt(v, expectTag(a, 0x06, "issuerDomainPolicy")), subject: oidAt(v, expectTag(b, 0x06, "subjectDomainPolicy")) });
     }
     if (list.length === 0) throw new DerError("empty PolicyMappings");
     out.mappings = list;

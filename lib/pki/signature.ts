@@ -20,7 +20,8 @@
  */
 import { type KeyObject, constants, createPublicKey, verify as nodeVerify, webcrypto as nodeWebcrypto } from "node:crypto";
 import { type ParsedCertificate } from "./certificate";
-import { DerError, bytesEqual, children, concat, content, decodeOid, encodeOid, encodeSequence, encodeTlv, expectTag, readTlv } from "./der";
+import { bytesEqual, children, concat, content, DerError, encodeOid, encodeSequence, encodeTlv, expectTag, oidAt, readTlv } from "./der";
+import { LruCache } from "./lru";
 
 type Hash = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
 
@@ -72,13 +73,13 @@ function pssParams(params: Uint8Array): { hash: Hash; saltLength: number } | und
   for (const c of children(params, seq)) {
     const inner = readTlv(params, c.contentStart, c.end);
     if (c.tag === 0xa0) {
-      const h = HASH_OIDS[decodeOid(content(params, children(params, inner)[0]!))];
+      const h = HASH_OIDS[oidAt(params, children(params, inner)[0]!)];
       if (!h) return undefined;
       hash = h;
     } else if (c.tag === 0xa1) {
       const [mgfOid, mgfAlg] = children(params, inner);
-      if (decodeOid(content(params, mgfOid!)) !== "1.2.840.113549.1.1.8" || !mgfAlg) return undefined;
-      const h = HASH_OIDS[decodeOid(content(params, children(params, mgfAlg)[0]!))];
+      if (oidAt(params, mgfOid!) !== "1.2.840.113549.1.1.8" || !mgfAlg) return undefined;
+      const h = HASH_OIDS[oidAt(params, children(params, mgfAlg)[0]!)];
       if (!h) return undefined;
       mgfHash = h;
     } else if (c.tag === 0xa2) {
@@ -134,7 +135,7 @@ export function curveOf(spkiAlgParams: Uint8Array): { name: string; size: number
   try {
     const t = readTlv(spkiAlgParams, 0);
     if (t.tag !== 0x06) return undefined;
-    return CURVES[decodeOid(content(spkiAlgParams, t))];
+    return CURVES[oidAt(spkiAlgParams, t)];
   } catch {
     return undefined;
   }
@@ -168,8 +169,7 @@ function importParams(key: ParsedCertificate, scheme: SignatureScheme): (RsaHash
 
 // Imported keys by (provider, algorithm, SPKI bytes): the same CA keys recur across uploads and calls,
 // and SPKI import is the most expensive step of a verification after the signature math itself.
-const keyCache = new Map<string, Promise<CryptoKey | string>>();
-const KEY_CACHE_LIMIT = 2048;
+const keyCache = new LruCache<string, Promise<CryptoKey | string>>(256);
 const cryptoIds = new WeakMap<Crypto, number>();
 let nextCryptoId = 1;
 
@@ -193,7 +193,6 @@ function importKey(issuer: ParsedCertificate, scheme: SignatureScheme, webcrypto
     p = webcrypto.subtle
       .importKey("spki", importableSpki(issuer) as BufferSource, params, false, ["verify"])
       .catch(() => "issuer public key cannot be imported (malformed or unsupported)");
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
     keyCache.set(id, p);
   }
   return p;
@@ -234,7 +233,7 @@ function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
 // ---- node:crypto engine (the default provider) ----
 
 type NodeKey = { key: KeyObject; type: string | undefined; infinity: boolean } | undefined;
-const nodeKeys = new Map<string, NodeKey>();
+const nodeKeys = new LruCache<string, NodeKey>(256);
 
 /**
  * `createPublicKey` over SPKI DER, cached by its bytes; undefined when OpenSSL cannot decode it.
@@ -253,7 +252,6 @@ export function nodeKey(spki: Uint8Array): NodeKey {
   } catch {
     entry = undefined;
   }
-  if (nodeKeys.size >= KEY_CACHE_LIMIT) nodeKeys.delete(nodeKeys.keys().next().value!);
   nodeKeys.set(id, entry);
   return entry;
 }
@@ -390,8 +388,7 @@ export async function verifySignature(opts: {
 // CA-over-CA signature results recur across uploads (every partner of one CA uploads the same
 // intermediate): remember them, keyed by provider, the child's full DER and the issuer's SPKI.
 // Leaf signatures are unique per upload and are not remembered.
-const caResults = new Map<string, Promise<SignatureCheck>>();
-const CA_RESULT_LIMIT = 4096;
+const caResults = new LruCache<string, Promise<SignatureCheck>>(512);
 
 function latin1Of(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
@@ -450,7 +447,7 @@ function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   return encodeSequence([int(raw.subarray(0, half)), int(raw.subarray(half))]);
 }
 
-const nodeCaResults = new Map<string, SignatureCheck>();
+const nodeCaResults = new LruCache<string, SignatureCheck>(512);
 // The same pair of parsed objects asks again on every upload through one CA (parses are shared
 // per content): answered by identity first, without building the content key.
 const nodeCaByObject = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, SignatureCheck>>();
@@ -466,7 +463,6 @@ function nodeCertificateCheck(child: ParsedCertificate, issuer: ParsedCertificat
   let r = nodeCaResults.get(key);
   if (!r) {
     r = run();
-    if (nodeCaResults.size >= CA_RESULT_LIMIT) nodeCaResults.delete(nodeCaResults.keys().next().value!);
     nodeCaResults.set(key, r);
   }
   if (!byIssuer) nodeCaByObject.set(child, (byIssuer = new WeakMap()));
@@ -483,7 +479,6 @@ export function verifyCertificateSignature(child: ParsedCertificate, issuer: Par
   let p = caResults.get(key);
   if (!p) {
     p = run();
-    if (caResults.size >= CA_RESULT_LIMIT) caResults.delete(caResults.keys().next().value!);
     caResults.set(key, p);
   }
   return p;

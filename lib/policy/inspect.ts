@@ -2,7 +2,7 @@
  * Adapter from lib/pki to the views the rules read. The only file of lib/policy that
  * knows pki's shapes.
  */
-import { inspectCertificate, inspectCsr, publicTrustAnchors, validatePath, type CertificateInfo, type PolicyInputs, type StatusChecker, type SubjectAttributes } from "../pki";
+import { LruCache, certificateIdentity, inspectCertificate, inspectCsr, publicTrustAnchors, validatePath, type CertificateInfo, type PolicyInputs, type StatusChecker, type SubjectAttributes } from "../pki";
 import { toPemString } from "./pem";
 import type { CertView, CsrView, PathOutcome } from "./views";
 
@@ -43,11 +43,10 @@ export function viewFromInfo(info: CertificateInfo, der: Uint8Array): CertView {
  * Same bytes → same Uint8Array object. lib/pki caches parsed certificates, imported keys and
  * self-signature checks by object identity; partners of one provider upload the same few CA
  * intermediates and roots over and over, so handing pki one object per distinct certificate
- * lets every later upload reuse that work. Bounded, oldest first out; content-keyed, so a
+ * lets every later upload reuse that work. Bounded, least recently used out; content-keyed, so a
  * different certificate can never be served from another's entry.
  */
-const canonical = new Map<string, Uint8Array>();
-const CANONICAL_LIMIT = 2048;
+const canonical = new LruCache<string, Uint8Array>(256);
 
 export function canonicalDer(der: Uint8Array): Uint8Array {
   const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("latin1");
@@ -55,7 +54,6 @@ export function canonicalDer(der: Uint8Array): Uint8Array {
   if (hit) return hit;
   const copy = der.slice();
   canonical.set(key, copy);
-  if (canonical.size > CANONICAL_LIMIT) canonical.delete(canonical.keys().next().value!);
   return copy;
 }
 
@@ -99,7 +97,7 @@ function toDer(input: string | Uint8Array): Uint8Array | undefined {
 
 // Injected anchors (trustAnchors option: the CLI, tests, benches) arrive as a fresh array per call:
 // short lists are also looked up by content, so the same root is not re-indexed on every upload.
-const anchorsByContent = new Map<string, AnchorIndex>();
+const anchorsByContent = new LruCache<string, AnchorIndex>(64);
 const CONTENT_KEYED_MAX_ANCHORS = 16;
 
 function contentKey(anchors: readonly (string | Uint8Array)[]): string | undefined {
@@ -124,7 +122,9 @@ export async function anchorIndex(anchors: readonly (string | Uint8Array)[]): Pr
     if (!raw) continue;
     const der = canonicalDer(raw);
     try {
-      const info = inspectCertificate(der);
+      // Identity only: an anchor's full description (and its signature on itself) is made if and
+      // when a path reaches it.
+      const info = certificateIdentity(der);
       byFp.set(info.fingerprintSha256, der);
       bySubjectKey.add(`${info.subject}|${info.spkiSha256}`);
     } catch {
@@ -137,7 +137,6 @@ export async function anchorIndex(anchors: readonly (string | Uint8Array)[]): Pr
   };
   anchorCache.set(anchors, index);
   if (key !== undefined) {
-    if (anchorsByContent.size >= CANONICAL_LIMIT) anchorsByContent.delete(anchorsByContent.keys().next().value!);
     anchorsByContent.set(key, index);
   }
   return index;
