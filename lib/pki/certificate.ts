@@ -452,7 +452,13 @@ export function attributeName(oid: string): string {
   return ATTR_SHORT[oid] ?? oid;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are among what RFC 4514 escapes
+const RFC4514_SPECIAL = /[\\,+"<>;=\u0000-\u001f]/;
+
 function escape4514(v: string): string {
+  // Most values need nothing escaped: no special or control character, no leading space or "#",
+  // no trailing space (the steps below would return them unchanged).
+  if (v.length > 0 && v[0] !== " " && v[0] !== "#" && v[v.length - 1] !== " " && !RFC4514_SPECIAL.test(v)) return v;
   if (v.startsWith("#") && v.length > 1 && /^#[0-9a-f]+$/.test(v)) return v;
   let s = v.replace(/[\\,+"<>;=]/g, "\\$&");
   // eslint-disable-next-line no-control-regex -- escaping control characters is the point (RFC 4514 §2.4)

@@ -354,8 +354,8 @@ export type CertificateIdentity = Pick<CertificateInfo, "subject" | "fingerprint
  * @example
  * certificateIdentity(rootPem).fingerprintSha256 === inspectCertificate(rootPem).fingerprintSha256; // true
  */
-export function certificateIdentity(input: string | Uint8Array): CertificateIdentity {
-  const cert = parseCertificate(input);
+export function certificateIdentity(input: string | Uint8Array | ParsedCertificate): CertificateIdentity {
+  const cert = typeof input === "string" || input instanceof Uint8Array ? parseCertificate(input) : input;
   const known = described.get(cert);
   if (known) return { subject: known.subject, fingerprintSha256: known.fingerprintSha256, spkiSha256: known.spkiSha256 };
   return { subject: nameToString(cert.subject), fingerprintSha256: sha256Hex(cert.der), spkiSha256: sha256Hex(cert.spki) };

@@ -2,7 +2,7 @@
  * Adapter from lib/pki to the views the rules read. The only file of lib/policy that
  * knows pki's shapes.
  */
-import { LruCache, certificateIdentity, inspectCertificate, inspectCsr, publicTrustAnchors, validatePath, type CertificateInfo, type PolicyInputs, type StatusChecker, type SubjectAttributes } from "../pki";
+import { LruCache, certificateIdentity, describeCertificate, inspectCsr, parseCertificate, publicTrustAnchors, validatePath, type CertificateInfo, type PolicyInputs, type StatusChecker, type SubjectAttributes } from "../pki";
 import { toPemString } from "./pem";
 import type { CertView, CsrView, PathOutcome } from "./views";
 
@@ -39,28 +39,13 @@ export function viewFromInfo(info: CertificateInfo, der: Uint8Array): CertView {
   };
 }
 
-/**
- * Same bytes → same Uint8Array object. lib/pki caches parsed certificates, imported keys and
- * self-signature checks by object identity; partners of one provider upload the same few CA
- * intermediates and roots over and over, so handing pki one object per distinct certificate
- * lets every later upload reuse that work. Bounded, least recently used out; content-keyed, so a
- * different certificate can never be served from another's entry.
- */
-const canonical = new LruCache<string, Uint8Array>(256);
-
-export function canonicalDer(der: Uint8Array): Uint8Array {
-  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("latin1");
-  const hit = canonical.get(key);
-  if (hit) return hit;
-  const copy = der.slice();
-  canonical.set(key, copy);
-  return copy;
-}
-
 /** Throws on unreadable input; the engine turns that into CERTIFICATE_MALFORMED. */
 export function viewCertificate(der: Uint8Array): CertView {
-  const d = canonicalDer(der);
-  return viewFromInfo(inspectCertificate(d), d);
+  // Same bytes → same parse (lib/pki caches parses by content), and the view carries the parse's
+  // own DER: one object per distinct certificate, so pki's per-object caches (descriptions,
+  // signature results, self-signature checks) serve every later upload of the same CA.
+  const cert = parseCertificate(der);
+  return viewFromInfo(describeCertificate(cert), cert.der);
 }
 
 export async function viewCsr(der: Uint8Array, crypto: Crypto): Promise<CsrView> {
@@ -85,16 +70,6 @@ export type AnchorIndex = {
 
 const anchorCache = new WeakMap<readonly (string | Uint8Array)[], AnchorIndex>();
 
-function toDer(input: string | Uint8Array): Uint8Array | undefined {
-  try {
-    if (typeof input !== "string") return input;
-    const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(input);
-    return m ? new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ""), "base64")) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 // Injected anchors (trustAnchors option: the CLI, tests, benches) arrive as a fresh array per call:
 // short lists are also looked up by content, so the same root is not re-indexed on every upload.
 const anchorsByContent = new LruCache<string, AnchorIndex>(64);
@@ -118,14 +93,13 @@ export async function anchorIndex(anchors: readonly (string | Uint8Array)[]): Pr
   const byFp = new Map<string, Uint8Array>();
   const bySubjectKey = new Set<string>();
   for (const a of anchors) {
-    const raw = toDer(a);
-    if (!raw) continue;
-    const der = canonicalDer(raw);
     try {
-      // Identity only: an anchor's full description (and its signature on itself) is made if and
+      // Parsed as validatePath parses the same list (which then finds the parse cached), and by
+      // identity only: an anchor's full description (and its signature on itself) is made if and
       // when a path reaches it.
-      const info = certificateIdentity(der);
-      byFp.set(info.fingerprintSha256, der);
+      const cert = parseCertificate(a);
+      const info = certificateIdentity(cert);
+      byFp.set(info.fingerprintSha256, cert.der);
       bySubjectKey.add(`${info.subject}|${info.spkiSha256}`);
     } catch {
       // An unreadable anchor cannot anchor anything; validatePath ignores it the same way.
