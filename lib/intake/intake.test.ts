@@ -308,6 +308,20 @@ describe("intake: unrecognisable and malformed input", () => {
     expect(r.items).toEqual([]);
   });
 
+  it("reads a body with stray spaces or CRLFs, and names padding that is followed by more data, even split over two lines", async () => {
+    const lines = R3_PEM.trim().split("\n");
+    const spaced = lines.map((l, i) => (i > 0 && i < lines.length - 1 ? ` ${l}  ` : l)).join("\r\n");
+    // The body's last line, with its padding moved onto a line of its own and one "=" left behind.
+    const last = lines.at(-2)!;
+    expect(last).toMatch(/==$/);
+    const body = last.replace(/=+$/, "");
+    const splitPadding = [...lines.slice(0, -2), `${body}=`, "=".repeat(last.length - body.length - 1), lines.at(-1)!].join("\n");
+    const r = await intake([file("spaced.pem", spaced), file("split.pem", splitPadding)]);
+    expect(r.items.map((i) => i.source.file)).toEqual(["spaced.pem"]);
+    expect(codes(r)).toEqual(["FORMAT_PEM_MALFORMED"]);
+    expect(r.findings[0]!.message).toMatch(/"split\.pem".*ends with base64 padding but more data follows/);
+  });
+
   it("says when base64 has no armour at all", async () => {
     const r = await intake([file("cert.txt", pemBody(R3_PEM))]);
     expect(errors(r)).toEqual(["FORMAT_PEM_MALFORMED"]);

@@ -135,6 +135,8 @@ export function scanPem(text: string, lines: readonly string[] = splitLines(text
   return { blocks, strays };
 }
 
+const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** Decodes the lines strictly between BEGIN (1-based `beginLine`) and END. */
 function decodeBody(lines: readonly string[], beginLine: number, endLine: number, label: string): { der: Uint8Array } | { problem: string } {
   let b64 = "";
@@ -143,6 +145,17 @@ function decodeBody(lines: readonly string[], beginLine: number, endLine: number
   while (k < endLine - 1 && /^[A-Za-z0-9-]+:/.test(lines[k]!)) {
     k++;
     while (k < endLine - 1 && /^[ \t]/.test(lines[k]!) && lines[k]!.trim() !== "") k++;
+  }
+  // The usual body: lines of base64 and nothing else, padding only at the end of its last line.
+  // Anything else (spaces, a stray character, padding mid-way) takes the line-by-line path, which
+  // says where.
+  const body = lines.slice(k, endLine - 1);
+  const usual = body.join("");
+  let last = "";
+  for (let j = body.length - 1; j >= 0 && last === ""; j--) last = body[j]!;
+  const pad = usual.indexOf("=");
+  if (usual.length > 0 && usual.length % 4 === 0 && (pad < 0 || pad >= usual.length - last.length) && BASE64_BODY.test(usual)) {
+    return { der: decodeBase64(usual) };
   }
   let paddingSeenOn = 0;
   for (; k < endLine - 1; k++) {

@@ -108,7 +108,8 @@ class Damaged extends Error {}
 function endRecordAt(b: Uint8Array): number {
   const min = Math.max(0, b.length - 22 - 0xffff);
   for (let p = b.length - 22; p >= min; p--) {
-    if (u32(b, p) === SIG_EOCD) return p;
+    // "P" first: every upload that is not a zip is searched end to end (a PEM file has few).
+    if (b[p] === 0x50 && u32(b, p) === SIG_EOCD) return p;
   }
   return -1;
 }
