@@ -180,11 +180,13 @@ test("kill -9 at several moments: every restart is healthy, orphans are cleaned,
   await waitFor("a healthy portal after the last crash", portal, healthy);
   expect(portal.output.join("\n")).toMatch(/embedded S3 data checked \(\d+ object\(s\)\): moved \d+ object\(s\)/);
   const listKeys = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "submissions/" }))).Contents ?? []).map((o) => o.Key!);
+  // The job deletes, then logs: its line can reach us a moment after the objects are gone, so wait for both.
+  const jobLine = /jobs: clean-orphaned-objects removed \d+ of \d+ stored objects/;
   await waitFor("the orphan clean-up's first run", portal, async () => {
     const keys = await listKeys();
-    return planted.every((k) => !keys.includes(k));
+    return planted.every((k) => !keys.includes(k)) && jobLine.test(portal.output.join("\n"));
   }, 60_000);
-  expect(portal.output.join("\n")).toMatch(/jobs: clean-orphaned-objects removed \d+ of \d+ stored objects/);
+  expect(portal.output.join("\n")).toMatch(jobLine);
   const health = (await (await fetch(`${base}/api/health`)).json()) as { status: string };
   expect(health.status).toBe("ok");
   const stored = await listKeys();
