@@ -164,7 +164,7 @@ function decodeBody(lines: readonly string[], beginLine: number, endLine: number
     if (paddingSeenOn) {
       return { problem: `line ${paddingSeenOn} inside the ${label} block (lines ${beginLine}–${endLine}) ends with base64 padding but more data follows` };
     }
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+    if (!BASE64_BODY.test(compact)) {
       return { problem: `line ${k + 1} inside the ${label} block (lines ${beginLine}–${endLine}) is not valid base64` };
     }
     if (compact.endsWith("=")) paddingSeenOn = k + 1;

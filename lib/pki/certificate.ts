@@ -221,10 +221,6 @@ export function toPem(der: Uint8Array, label = "CERTIFICATE"): string {
 // Least recently used out: the trust store and recurring CAs stay while one-off leaves pass.
 const byString = new LruCache<string, ParsedCertificate>(512);
 
-function remember(key: string, parsed: ParsedCertificate): void {
-  byString.set(key, parsed);
-}
-
 /**
  * Parses a certificate (PEM string or DER/PEM bytes). Throws {@link CertificateParseError}.
  * The result is cached by content and shared: treat it as immutable.
@@ -242,8 +238,8 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
     // then hands pki the PEM): one parse, one object, so per-certificate caches hit too.
     const derKey = der.length <= 16384 ? Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("latin1") : undefined;
     const parsed = (derKey === undefined ? undefined : byString.get(derKey)) ?? parseDer(der);
-    remember(input, parsed);
-    if (derKey !== undefined && !byString.has(derKey)) remember(derKey, parsed);
+    byString.set(input, parsed);
+    if (derKey !== undefined && !byString.has(derKey)) byString.set(derKey, parsed);
     return parsed;
   }
   // Bytes are looked up by content, never by object identity: a caller may refill its buffer.
@@ -253,7 +249,7 @@ export function parseCertificate(input: string | Uint8Array): ParsedCertificate 
   if (hit) return hit;
   // Copy: a cached parse must not change when the caller's buffer does.
   const parsed = parseDer(pemToDer(input.slice(), CERT_LABELS));
-  if (key !== undefined) remember(key, parsed);
+  if (key !== undefined) byString.set(key, parsed);
   return parsed;
 }
 

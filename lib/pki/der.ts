@@ -186,8 +186,7 @@ export function oidAt(buf: Uint8Array, tlv: Tlv): string {
 function oidIn(buf: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n === 0 || n > OID_CACHE_MAX_BYTES) return decodeOidBytes(buf.subarray(start, end));
-  let key = "";
-  for (let i = start; i < end; i++) key += String.fromCharCode(buf[i]!);
+  const key = latin1(buf, start, end);
   let oid = oidCache.get(key);
   if (oid === undefined) {
     oid = decodeOidBytes(buf.subarray(start, end));
@@ -324,9 +323,9 @@ function utc(y: number, mo: string, d: string, h: string, mi: string, s: string,
   return date;
 }
 
-export function latin1(bytes: Uint8Array): string {
+export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let s = "";
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
   return s;
 }
 

@@ -12,7 +12,7 @@ import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Extension, Extensions } from "@peculiar/asn1-x509";
 import { CertID, OCSPRequest, OCSPResponse, OCSPResponseStatus, Request, TBSRequest, id_pkix_ocsp_basic, id_pkix_ocsp_nonce } from "@peculiar/asn1-ocsp";
 import { type ParsedCertificate, parseCertificate } from "../pki/certificate";
-import { bytesEqual, children, content, decodeOid, decodeTime, encodeTlv, expectTag, readTlv, whole } from "../pki/der";
+import { bytesEqual, children, content, decodeTime, encodeTlv, expectTag, oidAt, readTlv, whole } from "../pki/der";
 import { verifyCertificateSignature, verifySignature } from "../pki/signature";
 
 export const OCSP_SIGNING_EKU = "1.3.6.1.5.5.7.3.9";
@@ -113,7 +113,7 @@ function parseBasic(der: Uint8Array) {
     let nextUpdate: Date | undefined;
     for (const p of parts.slice(3)) if (p.tag === 0xa0) nextUpdate = decodeTime(der, children(der, p)[0]!);
     singles.push({
-      hashOid: decodeOid(content(der, children(der, hashAlg!)[0]!)),
+      hashOid: oidAt(der, children(der, hashAlg!)[0]!),
       nameHash: content(der, nameHash!),
       keyHash: content(der, keyHash!),
       serial: content(der, serial!),
@@ -130,7 +130,7 @@ function parseBasic(der: Uint8Array) {
   if (extsTlv) {
     for (const e of children(der, children(der, extsTlv)[0]!)) {
       const p = children(der, e);
-      if (decodeOid(content(der, p[0]!)) === id_pkix_ocsp_nonce) {
+      if (oidAt(der, p[0]!) === id_pkix_ocsp_nonce) {
         const v = content(der, p[p.length - 1]!);
         // Tolerate responders that put the raw nonce in extnValue (pre-RFC 8954 practice).
         const inner = v[0] === 0x04 ? readTlv(v, 0) : undefined;
@@ -142,7 +142,7 @@ function parseBasic(der: Uint8Array) {
   if (certsTlv?.tag === 0xa0) for (const c of children(der, children(der, certsTlv)[0]!)) certs.push(whole(der, c));
   return {
     tbs: whole(der, tbsTlv!),
-    sigAlgOid: decodeOid(content(der, alg[0]!)),
+    sigAlgOid: oidAt(der, alg[0]!),
     sigAlgParams: alg[1] ? whole(der, alg[1]) : new Uint8Array(0),
     signature: sig.subarray(1),
     responderId,
